@@ -1,0 +1,89 @@
+/** Shared GES types: API generations, graph states, jobs and credentials. */
+
+export const ApiVersion = { v1: 'v1', v2: 'v2' } as const;
+export type ApiVersion = (typeof ApiVersion)[keyof typeof ApiVersion];
+
+export interface Credentials {
+  readonly ak: string;
+  readonly sk: string;
+  /** Only for temporary credentials; sent as `X-Security-Token`. */
+  readonly securityToken?: string | undefined;
+}
+
+/** What a stopper needs to know about a graph's status code (ges-api.md, "Graph status"). */
+export type GraphState =
+  | { readonly kind: 'running' }
+  | { readonly kind: 'stopped' }
+  | { readonly kind: 'stopping' }
+  | { readonly kind: 'starting' }
+  | { readonly kind: 'busy'; readonly reason: string }
+  | { readonly kind: 'not-stoppable'; readonly reason: string };
+
+export type GraphStateKind = GraphState['kind'];
+
+const BUSY: Readonly<Record<string, string>> = {
+  '100': 'preparing',
+  '201': 'upgrading',
+  '202': 'importing',
+  '203': 'rolling back',
+  '204': 'exporting',
+  '205': 'clearing',
+  '206': 'resizing',
+  '207': 'resizing',
+  '208': 'resizing',
+  '210': 'replica expansion',
+  '211': 'replica expansion',
+  '903': 'backing up',
+};
+
+const NOT_STOPPABLE: Readonly<Record<string, string>> = {
+  '300': 'faulty',
+  '303': 'creation failed',
+  '400': 'deleted',
+  '800': 'frozen',
+};
+
+/**
+ * Maps a GES status code (a string in the API; numbers are accepted too) to a state.
+ * Unknown codes are treated as busy: a code we do not know is never a reason to stop a graph.
+ */
+export function graphStateOf(status: string | number): GraphState {
+  const code = String(status).trim();
+  switch (code) {
+    case '200':
+      return { kind: 'running' };
+    case '900':
+      return { kind: 'stopped' };
+    case '901':
+      return { kind: 'stopping' };
+    case '920':
+      return { kind: 'starting' };
+  }
+  const busy = BUSY[code];
+  if (busy !== undefined) return { kind: 'busy', reason: `${busy} (status ${code})` };
+  const notStoppable = NOT_STOPPABLE[code];
+  if (notStoppable !== undefined)
+    return { kind: 'not-stoppable', reason: `${notStoppable} (status ${code})` };
+  return { kind: 'busy', reason: `unknown status ${code}` };
+}
+
+export interface Graph {
+  readonly id: string;
+  readonly name: string;
+  /** The raw status code as GES sent it. */
+  readonly status: string;
+  readonly state: GraphState;
+}
+
+export const JobStatus = ['pending', 'running', 'success', 'failed'] as const;
+export type JobStatus = (typeof JobStatus)[number];
+
+export interface Job {
+  readonly jobId: string;
+  readonly status: JobStatus;
+  readonly jobType?: string | undefined;
+  /** ISO-8601 UTC, normalised from either documented format. */
+  readonly beginTime?: string | undefined;
+  readonly endTime?: string | undefined;
+  readonly failReason?: string | undefined;
+}

@@ -1,0 +1,2 @@
+// Placeholder until the run is wired in (issue 4).
+export const handler = async (): Promise<{ ok: boolean }> => ({ ok: true });

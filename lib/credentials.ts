@@ -1,0 +1,153 @@
+/**
+ * Huawei credentials for each project (design.md §2): a Secrets Manager secret whose SecretString
+ * is `{"ak","sk","securityToken"?}`, or the HUAWEICLOUD_SDK_* variables when no secret is named.
+ * Each secret is fetched at most once per invocation. No message here ever contains a secret value.
+ */
+import type { SecretsManagerClient, SecretsManagerClientConfig } from '@aws-sdk/client-secrets-manager';
+import { CredentialsError, isGesOffhoursError } from './errors.js';
+import type { Credentials } from './ges/types.js';
+
+/** Reads one secret's SecretString. Implementations throw CredentialsError. */
+export interface SecretSource {
+  getSecretString(secretId: string): Promise<string>;
+}
+
+/** AWS error names mapped to words an operator can act on. */
+const AWS_PROBLEMS: Readonly<Record<string, string>> = {
+  ResourceNotFoundException: 'secret not found (check the name or ARN and the region)',
+  AccessDeniedException:
+    "access denied (the function's role needs secretsmanager:GetSecretValue on this secret)",
+  DecryptionFailure: 'could not be decrypted with its KMS key (check the key policy)',
+  InvalidRequestException: 'cannot be read now (is it scheduled for deletion?)',
+  InvalidParameterException: 'invalid secret id',
+};
+
+/**
+ * Secrets Manager, with the SDK loaded on first use only: a plan or a run with environment
+ * credentials never pays for loading it. Keep one per process (module scope) so warm invocations
+ * reuse the client and its connections.
+ */
+export function secretsManagerSource(config: SecretsManagerClientConfig = {}): SecretSource {
+  let client:
+    | Promise<{
+        client: SecretsManagerClient;
+        command: typeof import('@aws-sdk/client-secrets-manager').GetSecretValueCommand;
+      }>
+    | undefined;
+  return {
+    async getSecretString(secretId) {
+      client ??= import('@aws-sdk/client-secrets-manager').then((sdk) => ({
+        client: new sdk.SecretsManagerClient(config),
+        command: sdk.GetSecretValueCommand,
+      }));
+      const { client: sm, command } = await client;
+      let output: { SecretString?: string | undefined };
+      try {
+        output = await sm.send(new command({ SecretId: secretId }));
+      } catch (error) {
+        const name = error instanceof Error ? error.name : 'UnknownError';
+        throw new CredentialsError(
+          `secret ${secretId}`,
+          AWS_PROBLEMS[name] ?? `could not be read (${name})`,
+          {
+            cause: error,
+          },
+        );
+      }
+      if (output.SecretString === undefined) {
+        throw new CredentialsError(
+          `secret ${secretId}`,
+          'has no SecretString (binary secrets are not supported)',
+        );
+      }
+      return output.SecretString;
+    },
+  };
+}
+
+/** Parses a secret's JSON. Errors say what is wrong with the shape, never what the value is. */
+export function parseCredentialsSecret(source: string, text: string): Credentials {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    throw new CredentialsError(
+      source,
+      'is not JSON; expected {"ak": "...", "sk": "...", "securityToken"?: "..."}',
+    );
+  }
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    throw new CredentialsError(source, 'is not a JSON object; expected {"ak": "...", "sk": "..."}');
+  }
+  const record = value as Record<string, unknown>;
+  const missing = ['ak', 'sk'].filter(
+    (k) => typeof record[k] !== 'string' || (record[k] as string).trim() === '',
+  );
+  if (missing.length > 0) {
+    throw new CredentialsError(
+      source,
+      `is missing ${missing.map((k) => `"${k}"`).join(' and ')} (non-empty strings)`,
+    );
+  }
+  const token = record.securityToken;
+  if (token !== undefined && typeof token !== 'string') {
+    throw new CredentialsError(source, '"securityToken" must be a string when present');
+  }
+  return {
+    ak: (record.ak as string).trim(),
+    sk: (record.sk as string).trim(),
+    securityToken: token || undefined,
+  };
+}
+
+export interface CredentialResolverOptions {
+  readonly source: SecretSource;
+  /** GES_CREDENTIALS_SECRET: used by projects that name no secret of their own. */
+  readonly defaultSecret: string | undefined;
+  /** HUAWEICLOUD_SDK_*: used when no secret is named at all. */
+  readonly envCredentials: Credentials | undefined;
+}
+
+/** One per invocation: caches each secret's promise, so concurrent projects share one fetch. */
+export class CredentialResolver {
+  readonly #cache = new Map<string, Promise<Credentials>>();
+  constructor(private readonly options: CredentialResolverOptions) {}
+
+  /** The secret a project uses, or undefined for environment credentials. */
+  secretFor(projectSecret: string | undefined): string | undefined {
+    return projectSecret ?? this.options.defaultSecret;
+  }
+
+  resolve(projectSecret: string | undefined): Promise<Credentials> {
+    const secretId = this.secretFor(projectSecret);
+    if (secretId === undefined) {
+      const creds = this.options.envCredentials;
+      return creds
+        ? Promise.resolve(creds)
+        : Promise.reject(
+            new CredentialsError(
+              'the environment',
+              'no credentials: set GES_CREDENTIALS_SECRET (or a project credentialsSecret), or HUAWEICLOUD_SDK_AK and HUAWEICLOUD_SDK_SK',
+            ),
+          );
+    }
+    let pending = this.#cache.get(secretId);
+    if (!pending) {
+      pending = this.fetch(secretId);
+      this.#cache.set(secretId, pending);
+    }
+    return pending;
+  }
+
+  private async fetch(secretId: string): Promise<Credentials> {
+    try {
+      return parseCredentialsSecret(
+        `secret ${secretId}`,
+        await this.options.source.getSecretString(secretId),
+      );
+    } catch (error) {
+      if (isGesOffhoursError(error)) throw error;
+      throw new CredentialsError(`secret ${secretId}`, 'could not be read', { cause: error });
+    }
+  }
+}

@@ -1,0 +1,40 @@
+/**
+ * The one place that reads the process environment (design.md §6). Everything deeper takes these
+ * values as parameters.
+ */
+import type { Credentials } from './ges/types.js';
+
+export const DEFAULT_CONFIG_PATH = 'config/schedule.yaml';
+
+export const LOG_LEVELS = ['TRACE', 'DEBUG', 'INFO', 'WARN', 'ERROR', 'CRITICAL', 'SILENT'] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
+
+export interface Environment {
+  /** Path of the schedule config, relative to the working directory (the Lambda's task root). */
+  readonly configPath: string;
+  /** Default Secrets Manager secret for projects that name none. */
+  readonly credentialsSecret: string | undefined;
+  /** `HUAWEICLOUD_SDK_AK`/`_SK`/`_SECURITY_TOKEN`, used only when no secret is named. */
+  readonly envCredentials: Credentials | undefined;
+  readonly logLevel: LogLevel;
+}
+
+type Env = Readonly<Record<string, string | undefined>>;
+
+function nonEmpty(value: string | undefined): string | undefined {
+  const trimmed = value?.trim();
+  return trimmed ? trimmed : undefined;
+}
+
+export function readEnvironment(env: Env = process.env): Environment {
+  const ak = nonEmpty(env.HUAWEICLOUD_SDK_AK);
+  const sk = nonEmpty(env.HUAWEICLOUD_SDK_SK);
+  const securityToken = nonEmpty(env.HUAWEICLOUD_SDK_SECURITY_TOKEN);
+  const level = nonEmpty(env.LOG_LEVEL)?.toUpperCase();
+  return {
+    configPath: nonEmpty(env.SCHEDULE_CONFIG) ?? DEFAULT_CONFIG_PATH,
+    credentialsSecret: nonEmpty(env.GES_CREDENTIALS_SECRET),
+    envCredentials: ak && sk ? { ak, sk, securityToken } : undefined,
+    logLevel: LOG_LEVELS.find((l) => l === level) ?? 'INFO',
+  };
+}

@@ -1,0 +1,216 @@
+import { once } from 'node:events';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { mockClient } from 'aws-sdk-client-mock';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import {
+  CredentialResolver,
+  parseCredentialsSecret,
+  type SecretSource,
+  secretsManagerSource,
+} from '../../lib/credentials.js';
+import { CredentialsError } from '../../lib/errors.js';
+
+const SK = 'sk-VERY-SECRET-value';
+
+describe('parseCredentialsSecret', () => {
+  it.each([
+    {
+      name: 'ak and sk',
+      text: `{"ak":"AK1","sk":"${SK}"}`,
+      expected: { ak: 'AK1', sk: SK, securityToken: undefined },
+    },
+    {
+      name: 'temporary credentials',
+      text: `{"ak":"AK1","sk":"${SK}","securityToken":"tok"}`,
+      expected: { ak: 'AK1', sk: SK, securityToken: 'tok' },
+    },
+  ])('reads $name', ({ text, expected }) => {
+    expect(parseCredentialsSecret('secret s', text)).toEqual(expected);
+  });
+
+  it.each([
+    { name: 'text that is not JSON', text: `ak=AK1 sk=${SK}`, words: 'is not JSON' },
+    { name: 'a JSON array', text: `["AK1","${SK}"]`, words: 'is not a JSON object' },
+    { name: 'a missing sk', text: '{"ak":"AK1"}', words: 'is missing "sk"' },
+    { name: 'upper-case keys', text: `{"AK":"AK1","SK":"${SK}"}`, words: 'is missing "ak" and "sk"' },
+    { name: 'an empty ak', text: `{"ak":" ","sk":"${SK}"}`, words: 'is missing "ak"' },
+    {
+      name: 'a numeric token',
+      text: `{"ak":"AK1","sk":"${SK}","securityToken":5}`,
+      words: '"securityToken" must be a string',
+    },
+  ])('refuses $name without quoting the value', ({ text, words }) => {
+    let error: unknown;
+    try {
+      parseCredentialsSecret('secret ges/prod', text);
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(CredentialsError);
+    expect((error as Error).message).toContain('secret ges/prod');
+    expect((error as Error).message).toContain(words);
+    expect((error as Error).message).not.toContain(SK);
+  });
+});
+
+describe('CredentialResolver', () => {
+  function countingSource(values: Record<string, string>): SecretSource & { calls: string[] } {
+    const calls: string[] = [];
+    return {
+      calls,
+      async getSecretString(id) {
+        calls.push(id);
+        const value = values[id];
+        if (value === undefined) throw new CredentialsError(`secret ${id}`, 'secret not found');
+        return value;
+      },
+    };
+  }
+
+  it('fetches each secret once per invocation, however many projects share it', async () => {
+    const source = countingSource({ shared: `{"ak":"A","sk":"${SK}"}`, other: `{"ak":"B","sk":"${SK}"}` });
+    const resolver = new CredentialResolver({ source, defaultSecret: 'shared', envCredentials: undefined });
+    await Promise.all([
+      resolver.resolve(undefined),
+      resolver.resolve(undefined),
+      resolver.resolve('other'),
+      resolver.resolve('shared'),
+    ]);
+    expect(source.calls.sort()).toEqual(['other', 'shared']);
+  });
+
+  it('uses the environment credentials only when no secret is named', async () => {
+    const source = countingSource({});
+    const env = { ak: 'ENV-AK', sk: SK };
+    const resolver = new CredentialResolver({ source, defaultSecret: undefined, envCredentials: env });
+    await expect(resolver.resolve(undefined)).resolves.toBe(env);
+    await expect(resolver.resolve('named')).rejects.toThrow('secret named: secret not found');
+    expect(source.calls).toEqual(['named']);
+  });
+
+  it('says how to provide credentials when there are none', async () => {
+    const resolver = new CredentialResolver({
+      source: countingSource({}),
+      defaultSecret: undefined,
+      envCredentials: undefined,
+    });
+    await expect(resolver.resolve(undefined)).rejects.toThrow(
+      /set GES_CREDENTIALS_SECRET .* or HUAWEICLOUD_SDK_AK and HUAWEICLOUD_SDK_SK/,
+    );
+  });
+});
+
+describe('secretsManagerSource with aws-sdk-client-mock', () => {
+  const sm = mockClient(SecretsManagerClient);
+  afterEach(() => sm.reset());
+  afterAll(() => sm.restore());
+
+  function awsError(name: string): Error {
+    const error = new Error(`${name} from AWS`);
+    error.name = name;
+    return error;
+  }
+
+  it('returns the SecretString', async () => {
+    sm.on(GetSecretValueCommand, { SecretId: 'ges/prod' }).resolves({
+      SecretString: `{"ak":"A","sk":"${SK}"}`,
+    });
+    await expect(
+      secretsManagerSource({ region: 'eu-central-1' }).getSecretString('ges/prod'),
+    ).resolves.toContain('"ak"');
+  });
+
+  it.each([
+    { error: 'ResourceNotFoundException', words: 'secret not found' },
+    {
+      error: 'AccessDeniedException',
+      words: "access denied (the function's role needs secretsmanager:GetSecretValue",
+    },
+    { error: 'DecryptionFailure', words: 'could not be decrypted with its KMS key' },
+    { error: 'ThrottlingException', words: 'could not be read (ThrottlingException)' },
+  ])('maps $error to words an operator can act on', async ({ error, words }) => {
+    sm.on(GetSecretValueCommand).rejects(awsError(error));
+    const read = secretsManagerSource({ region: 'eu-central-1' }).getSecretString('ges/prod');
+    await expect(read).rejects.toBeInstanceOf(CredentialsError);
+    await expect(read).rejects.toThrow(`Credentials from secret ges/prod: ${words}`);
+  });
+
+  it('refuses a binary secret', async () => {
+    sm.on(GetSecretValueCommand).resolves({ SecretBinary: new Uint8Array([1, 2]) });
+    await expect(secretsManagerSource({ region: 'eu-central-1' }).getSecretString('bin')).rejects.toThrow(
+      'binary secrets',
+    );
+  });
+});
+
+describe('secretsManagerSource with the real client against a loopback endpoint', () => {
+  let server: Server;
+  let endpoint: string;
+  const seen: { target: string | undefined; body: string; authorization: string | undefined }[] = [];
+
+  beforeAll(async () => {
+    // Speaks the Secrets Manager JSON 1.1 protocol for GetSecretValue.
+    server = createServer((req, res) => {
+      let body = '';
+      req.on('data', (c) => {
+        body += c;
+      });
+      req.on('end', () => {
+        const target = req.headers['x-amz-target'] as string | undefined;
+        seen.push({ target, body, authorization: req.headers.authorization });
+        const { SecretId } = JSON.parse(body) as { SecretId: string };
+        res.setHeader('content-type', 'application/x-amz-json-1.1');
+        if (SecretId === 'ges/prod') {
+          res.end(
+            JSON.stringify({
+              ARN: 'arn:aws:secretsmanager:eu-central-1:1:secret:ges/prod-AbCdEf',
+              Name: SecretId,
+              SecretString: `{"ak":"A","sk":"${SK}"}`,
+            }),
+          );
+        } else {
+          res.statusCode = 400;
+          res.end(
+            JSON.stringify({
+              __type: 'ResourceNotFoundException',
+              message: "Secrets Manager can't find the specified secret.",
+            }),
+          );
+        }
+      });
+    });
+    server.listen(0, '127.0.0.1');
+    await once(server, 'listening');
+    endpoint = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  });
+  afterAll(async () => {
+    server.closeAllConnections();
+    server.close();
+  });
+
+  const config = () => ({
+    endpoint,
+    region: 'eu-central-1',
+    credentials: { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'aws-secret' },
+  });
+
+  it('sends a signed GetSecretValue and resolves the project credentials', async () => {
+    const resolver = new CredentialResolver({
+      source: secretsManagerSource(config()),
+      defaultSecret: 'ges/prod',
+      envCredentials: undefined,
+    });
+    await expect(resolver.resolve(undefined)).resolves.toEqual({ ak: 'A', sk: SK, securityToken: undefined });
+    expect(seen.at(-1)?.target).toBe('secretsmanager.GetSecretValue');
+    expect(JSON.parse(seen.at(-1)!.body)).toEqual({ SecretId: 'ges/prod' });
+    expect(seen.at(-1)?.authorization).toMatch(/^AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE\//);
+  });
+
+  it('turns a missing secret into a CredentialsError that names it', async () => {
+    await expect(secretsManagerSource(config()).getSecretString('ges/missing')).rejects.toThrow(
+      'Credentials from secret ges/missing: secret not found',
+    );
+  });
+});

@@ -33,9 +33,11 @@ export function endpointProblem(endpoint: string): string | undefined {
   }
   if (url.username || url.password) return 'must not carry credentials';
   if (url.search || url.hash) return 'must not have a query or fragment';
-  if (url.pathname !== '/' && url.pathname !== '') return 'must not have a path (the API paths are added to it)';
+  if (url.pathname !== '/' && url.pathname !== '')
+    return 'must not have a path (the API paths are added to it)';
   if (url.protocol === 'https:') return undefined;
   if (url.protocol === 'http:' && LOOPBACK_HOSTS.has(url.hostname)) return undefined;
-  if (url.protocol === 'http:') return 'must use https: (plain http: is allowed only for 127.0.0.1, localhost and ::1)';
+  if (url.protocol === 'http:')
+    return 'must use https: (plain http: is allowed only for 127.0.0.1, localhost and ::1)';
   return `must use https:, not ${url.protocol}`;
 }

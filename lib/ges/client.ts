@@ -1,0 +1,170 @@
+/**
+ * The GES management API, v1.0 and v2 (ges-api.md). The client builds paths from checked ids,
+ * signs every attempt afresh, lets the transport retry, and parses answers defensively. It never
+ * decides what to do with a graph: that is the run's job.
+ */
+import { MalformedResponseError, OutcomeUnknownError, type RequestInfo } from '../errors.js';
+import type { HttpResponse, Signer, Transport } from '../http/transport.js';
+import { endpointProblem } from './endpoints.js';
+import { checkId, type GraphAction, gesPaths } from './paths.js';
+import { parseGraphDetails, parseGraphPage, parseJob, parseJobId } from './responses.js';
+import { signRequest } from './signer.js';
+import type { ApiVersion, Credentials, Graph, Job } from './types.js';
+
+export interface GesClientOptions {
+  /** `https://ges.{region}.myhuaweicloud.com`; plain http only on loopback (the sandbox). */
+  readonly endpoint: string;
+  readonly apiVersion: ApiVersion;
+  readonly credentials: Credentials;
+  readonly transport: Transport;
+  /** The signing clock (X-Sdk-Date). Default: real time. */
+  readonly now?: (() => Date) | undefined;
+  /** `limit` of each list request (default 100). GES may return fewer; the client follows. */
+  readonly pageSize?: number | undefined;
+}
+
+export interface CallOptions {
+  /** Epoch ms, passed to the transport: no attempt starts and no retry waits past it. */
+  readonly deadline?: number | undefined;
+}
+
+export interface StartOptions {
+  /** Start from this backup (`graph_backup_id`) instead of the state the graph was stopped in. */
+  readonly backupId?: string | undefined;
+}
+
+const DEFAULT_PAGE_SIZE = 100;
+/** More pages than this means the server does not paginate as documented. */
+const MAX_PAGES = 1_000;
+
+export class GesClient {
+  readonly apiVersion: ApiVersion;
+  readonly #origin: string;
+  readonly #credentials: Credentials;
+  readonly #transport: Transport;
+  readonly #now: () => Date;
+  readonly #pageSize: number;
+
+  constructor(options: GesClientOptions) {
+    const problem = endpointProblem(options.endpoint);
+    if (problem !== undefined) throw new TypeError(`GES endpoint ${options.endpoint} ${problem}`);
+    const pageSize = options.pageSize ?? DEFAULT_PAGE_SIZE;
+    if (!Number.isInteger(pageSize) || pageSize < 1) throw new RangeError(`invalid pageSize ${pageSize}`);
+    this.apiVersion = options.apiVersion;
+    this.#origin = new URL(options.endpoint).origin;
+    this.#credentials = options.credentials;
+    this.#transport = options.transport;
+    this.#now = options.now ?? (() => new Date());
+    this.#pageSize = pageSize;
+  }
+
+  /**
+   * Every graph of the project: pages of `pageSize` until `graphCount` is reached, advancing by
+   * the graphs actually returned, ending early on an empty page. A page that brings no graph not
+   * already seen (a server ignoring `offset`) is a MalformedResponseError, not an endless loop.
+   */
+  async listGraphs(projectId: string, o: CallOptions = {}): Promise<Graph[]> {
+    checkId('projectId', projectId);
+    const seen = new Map<string, Graph>();
+    let offset = 0;
+    for (let page = 0; page < MAX_PAGES; page++) {
+      const path = gesPaths.list(this.apiVersion, projectId, offset, this.#pageSize);
+      const response = await this.#call('GET', projectId, path, undefined, o);
+      const { total, graphs } = parseGraphPage(response.body, info('GET', path));
+      if (graphs.length === 0) return [...seen.values()];
+      const before = seen.size;
+      for (const graph of graphs) if (!seen.has(graph.id)) seen.set(graph.id, graph);
+      if (seen.size === before) {
+        throw new MalformedResponseError(
+          info('GET', path),
+          `page at offset ${offset} repeats graphs already listed`,
+        );
+      }
+      offset += graphs.length;
+      if (offset >= total) return [...seen.values()];
+    }
+    throw new MalformedResponseError(
+      info('GET', gesPaths.list(this.apiVersion, projectId, offset, this.#pageSize)),
+      `listing did not end after ${MAX_PAGES} pages`,
+    );
+  }
+
+  async getGraph(projectId: string, graphId: string, o: CallOptions = {}): Promise<Graph> {
+    const path = gesPaths.graph(this.apiVersion, projectId, graphId);
+    const response = await this.#call('GET', projectId, path, undefined, o);
+    return parseGraphDetails(response.body, info('GET', path));
+  }
+
+  /** The stop job's id. OutcomeUnknownError when the stop may have happened but its answer was lost. */
+  async stopGraph(projectId: string, graphId: string, o: CallOptions = {}): Promise<string> {
+    return this.#action('stop', projectId, graphId, {}, o);
+  }
+
+  /** The start job's id. Without `backupId` the graph resumes from the state it was stopped in. */
+  async startGraph(
+    projectId: string,
+    graphId: string,
+    options: StartOptions = {},
+    o: CallOptions = {},
+  ): Promise<string> {
+    const body =
+      options.backupId === undefined ? {} : { graph_backup_id: checkId('backupId', options.backupId) };
+    return this.#action('start', projectId, graphId, body, o);
+  }
+
+  async getJob(projectId: string, graphId: string, jobId: string, o: CallOptions = {}): Promise<Job> {
+    const path = gesPaths.job(this.apiVersion, projectId, graphId, jobId);
+    const response = await this.#call('GET', projectId, path, undefined, o);
+    return parseJob(response.body, info('GET', path), jobId);
+  }
+
+  /**
+   * Stop and start answer `{jobId}` / `{job_id}`. A 2xx without a job id is reported as
+   * OutcomeUnknownError (cause: MalformedResponseError): the gateway accepted the request, so the
+   * action has probably been carried out, and the caller must read the graph's state to know.
+   */
+  async #action(
+    action: GraphAction,
+    projectId: string,
+    graphId: string,
+    body: Record<string, string>,
+    o: CallOptions,
+  ): Promise<string> {
+    const path = gesPaths.action(this.apiVersion, projectId, graphId, action);
+    const response = await this.#call('POST', projectId, path, JSON.stringify(body), o);
+    try {
+      return parseJobId(response.body, info('POST', path));
+    } catch (error) {
+      throw new OutcomeUnknownError(info('POST', path), { cause: error });
+    }
+  }
+
+  #call(
+    method: 'GET' | 'POST',
+    projectId: string,
+    path: string,
+    body: string | undefined,
+    o: CallOptions,
+  ): Promise<HttpResponse> {
+    const url = new URL(path, this.#origin);
+    // Ids are checked, so this cannot happen; it guards the invariant should that ever change.
+    if (`${url.pathname}${url.search}` !== path) throw new Error(`path changed when parsed: ${path}`);
+    const sign: Signer = (request) =>
+      signRequest(request, { credentials: this.#credentials, date: this.#now(), projectId });
+    return this.#transport.request(
+      {
+        method,
+        url,
+        headers: { 'Content-Type': 'application/json' },
+        body,
+        idempotent: method === 'GET',
+        deadline: o.deadline,
+      },
+      sign,
+    );
+  }
+}
+
+function info(method: string, url: string): RequestInfo {
+  return { method, url };
+}

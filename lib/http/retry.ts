@@ -1,0 +1,180 @@
+/**
+ * The retry policy as data, and the one function that decides whether and when to try again
+ * (design.md §5). Pure: the clock, the deadline and the random source are passed in.
+ */
+import type { GesHttpError, GesNetworkError, GesTimeoutError } from '../errors.js';
+
+export interface RetryPolicy {
+  /** Attempts in total, the first one included. */
+  readonly maxAttempts: number;
+  /** Full jitter: the n-th retry waits random() × min(maxDelayMs, baseDelayMs × 2^(n-1)). */
+  readonly baseDelayMs: number;
+  readonly maxDelayMs: number;
+  /** A `Retry-After` longer than this is not waited for: the error is thrown at once. */
+  readonly maxRetryAfterMs: number;
+  /** No attempt is started with less time than this left before the caller's deadline. */
+  readonly minAttemptMs: number;
+  /** Retried for every request that may be retried at all. */
+  readonly statusCodes: readonly number[];
+  readonly gesCodes: readonly string[];
+  readonly networkCodes: readonly string[];
+  /**
+   * Answers that say the request was not carried out, so a non-idempotent request (stop, start)
+   * may be sent again. Any other 5xx, and any transport failure after the request started to be
+   * written, leaves its outcome unknown.
+   */
+  readonly notProcessedStatusCodes: readonly number[];
+  readonly notProcessedGesCodes: readonly string[];
+}
+
+export const DEFAULT_RETRY_POLICY: RetryPolicy = {
+  maxAttempts: 4,
+  baseDelayMs: 500,
+  maxDelayMs: 5_000,
+  maxRetryAfterMs: 30_000,
+  minAttemptMs: 100,
+  statusCodes: [408, 429, 500, 502, 503, 504],
+  gesCodes: ['GES.7005', 'GES.7006'],
+  networkCodes: [
+    'ECONNRESET',
+    'ECONNREFUSED',
+    'ECONNABORTED',
+    'EPIPE',
+    'ETIMEDOUT',
+    'ENOTFOUND',
+    'EAI_AGAIN',
+    'ENETDOWN',
+    'ENETUNREACH',
+    'EHOSTDOWN',
+    'EHOSTUNREACH',
+    'UND_ERR_SOCKET',
+    'UND_ERR_CONNECT_TIMEOUT',
+    'UND_ERR_HEADERS_TIMEOUT',
+    'UND_ERR_BODY_TIMEOUT',
+  ],
+  notProcessedStatusCodes: [408, 429, 503],
+  notProcessedGesCodes: ['GES.7005'],
+};
+
+/** What one failed attempt produced, already mapped to this project's errors. */
+export type Failure =
+  | { readonly kind: 'http'; readonly error: GesHttpError }
+  | {
+      readonly kind: 'network';
+      readonly error: GesTimeoutError | GesNetworkError;
+      /** `ECONNRESET`, `UND_ERR_HEADERS_TIMEOUT`, … */
+      readonly code: string;
+      /** False only when the request certainly never reached the wire. */
+      readonly sent: boolean;
+    }
+  /** Anything else: a bug, never retried, rethrown untouched. */
+  | { readonly kind: 'unknown'; readonly error: unknown };
+
+export interface RetryInput {
+  /** Attempts made so far, the failed one included (1 after the first). */
+  readonly attempt: number;
+  readonly failure: Failure;
+  readonly idempotent: boolean;
+  readonly now: number;
+  /** Epoch ms; no sleep and no attempt reaches past it. */
+  readonly deadline?: number | undefined;
+  readonly random: () => number;
+  readonly policy: RetryPolicy;
+}
+
+export type RetryDecision =
+  | { readonly kind: 'retry'; readonly delayMs: number; readonly reason: string }
+  /** Throw the failure's own error. */
+  | { readonly kind: 'throw'; readonly reason: string }
+  /** Throw OutcomeUnknownError: a stop or start may have been carried out. */
+  | { readonly kind: 'outcome-unknown'; readonly reason: string }
+  /** Throw DeadlineExceededError: a retry was due but cannot start before the deadline. */
+  | { readonly kind: 'deadline'; readonly reason: string };
+
+export function decideRetry(input: RetryInput): RetryDecision {
+  const { failure, policy } = input;
+  const reason = describeFailure(failure);
+  if (failure.kind === 'unknown') return { kind: 'throw', reason };
+  if (!input.idempotent && !wasNotProcessed(failure, policy)) {
+    return mayHaveBeenProcessed(failure) ? { kind: 'outcome-unknown', reason } : { kind: 'throw', reason };
+  }
+  if (!isRetryable(failure, policy) || input.attempt >= policy.maxAttempts) return { kind: 'throw', reason };
+
+  const retryAfter = failure.kind === 'http' ? failure.error.retryAfterMs : undefined;
+  if (retryAfter !== undefined && retryAfter > policy.maxRetryAfterMs) {
+    return {
+      kind: 'throw',
+      reason: `${reason}, Retry-After ${retryAfter} ms exceeds ${policy.maxRetryAfterMs} ms`,
+    };
+  }
+  let delayMs = retryAfter ?? backoffDelay(input.attempt, policy, input.random);
+  if (input.deadline !== undefined) {
+    const room = input.deadline - input.now - policy.minAttemptMs;
+    // The server's Retry-After is honoured or not at all; our own backoff may be shortened.
+    if (room <= 0 || (retryAfter !== undefined && delayMs > room)) return { kind: 'deadline', reason };
+    delayMs = Math.min(delayMs, room);
+  }
+  return { kind: 'retry', delayMs, reason };
+}
+
+/** Exponential backoff with full jitter; `attempt` is the number of attempts made so far (≥ 1). */
+export function backoffDelay(attempt: number, policy: RetryPolicy, random: () => number): number {
+  const ceiling = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** (attempt - 1));
+  return Math.floor(Math.min(Math.max(random(), 0), 1) * ceiling);
+}
+
+export function describeFailure(failure: Failure): string {
+  switch (failure.kind) {
+    case 'http': {
+      const { status, gesCode } = failure.error;
+      return gesCode ? `status ${status} ${gesCode}` : `status ${status}`;
+    }
+    case 'network':
+      return failure.sent ? failure.code : `${failure.code} (not sent)`;
+    case 'unknown':
+      return 'unexpected error';
+  }
+}
+
+function isRetryable(failure: Failure, policy: RetryPolicy): boolean {
+  switch (failure.kind) {
+    case 'http': {
+      const { status, gesCode } = failure.error;
+      return (
+        policy.statusCodes.includes(status) || (gesCode !== undefined && policy.gesCodes.includes(gesCode))
+      );
+    }
+    case 'network':
+      return policy.networkCodes.includes(failure.code);
+    case 'unknown':
+      return false;
+  }
+}
+
+function wasNotProcessed(failure: Failure, policy: RetryPolicy): boolean {
+  switch (failure.kind) {
+    case 'http': {
+      const { status, gesCode } = failure.error;
+      return (
+        policy.notProcessedStatusCodes.includes(status) ||
+        (gesCode !== undefined && policy.notProcessedGesCodes.includes(gesCode))
+      );
+    }
+    case 'network':
+      return !failure.sent;
+    case 'unknown':
+      return false;
+  }
+}
+
+/** A 4xx is a definite refusal; a 5xx or a transport failure after sending may hide a done action. */
+function mayHaveBeenProcessed(failure: Failure): boolean {
+  switch (failure.kind) {
+    case 'http':
+      return failure.error.status >= 500;
+    case 'network':
+      return failure.sent;
+    case 'unknown':
+      return false;
+  }
+}

@@ -1,0 +1,73 @@
+import { describe, expect, it } from 'vitest';
+import { DeadlineExceededError, GesTimeoutError, OutcomeUnknownError } from '../../lib/errors.js';
+import { failure, useHarness } from './harness.js';
+import { json } from './loopback.js';
+
+const h = useHarness();
+
+describe('Class: Transport › timeouts and deadlines', () => {
+  it('gives up on a server that never answers after requestTimeoutMs', async () => {
+    h.server.handler = () => {};
+    const started = Date.now();
+    const error = await failure(
+      h.make({ requestTimeoutMs: 200, retry: { maxAttempts: 2 } }).request(h.get()),
+    );
+    expect(error).toBeInstanceOf(GesTimeoutError);
+    expect(error.message).toBe('Request timed out after 200 ms: GET /things?x=1');
+    expect(h.server.requests).toHaveLength(2);
+    expect(Date.now() - started).toBeLessThan(2_000);
+  });
+
+  it('reports a POST that timed out after sending as outcome unknown', async () => {
+    h.server.handler = () => {};
+    const error = await failure(h.make({ requestTimeoutMs: 200 }).request(h.post()));
+    expect(error).toBeInstanceOf(OutcomeUnknownError);
+    expect(error.cause).toBeInstanceOf(GesTimeoutError);
+    expect(h.server.requests).toHaveLength(1);
+  });
+
+  it('limits each attempt to the time left before the deadline', async () => {
+    h.server.handler = () => {};
+    const error = await failure(
+      h.make({ requestTimeoutMs: 10_000 }).request({ ...h.get(), deadline: Date.now() + 150 }),
+    );
+    expect(error).toBeInstanceOf(DeadlineExceededError);
+    expect(error.cause).toBeInstanceOf(GesTimeoutError);
+    expect(h.server.requests).toHaveLength(1);
+  });
+
+  it('never sleeps past the deadline: shortens its own backoff, then gives up', async () => {
+    h.answerInTurn(503);
+    let clock = 1_000_000;
+    const t = h.make({
+      now: () => clock,
+      random: () => 1,
+      sleep: async (ms) => {
+        h.sleeps.push(ms);
+        clock += ms;
+      },
+      retry: { maxAttempts: 10, baseDelayMs: 1_000, minAttemptMs: 100 },
+    });
+    const error = await failure(t.request({ ...h.get(), deadline: clock + 2_500 }));
+    expect(error).toBeInstanceOf(DeadlineExceededError);
+    expect(error.cause).toMatchObject({ name: 'GesHttpError', status: 503 });
+    expect(h.sleeps).toEqual([1_000, 1_400]);
+    expect(h.server.requests).toHaveLength(3);
+  });
+
+  it('throws DeadlineExceededError at once when a Retry-After would end past the deadline', async () => {
+    h.server.handler = (_req, res) => json(res, 429, {}, { 'retry-after': '5' });
+    const error = await failure(h.make().request({ ...h.post(), deadline: Date.now() + 3_000 }));
+    expect(error).toBeInstanceOf(DeadlineExceededError);
+    expect(error.cause).toMatchObject({ status: 429 });
+    expect(h.sleeps).toEqual([]);
+    expect(h.server.requests).toHaveLength(1);
+  });
+
+  it('sends nothing when the deadline has already passed', async () => {
+    const error = await failure(h.make().request({ ...h.get(), deadline: Date.now() - 1 }));
+    expect(error).toBeInstanceOf(DeadlineExceededError);
+    expect(error.cause).toBeUndefined();
+    expect(h.server.requests).toHaveLength(0);
+  });
+});

@@ -15,6 +15,7 @@ export const ErrorCode = {
   deadline: 'DEADLINE_EXCEEDED',
   malformedResponse: 'MALFORMED_RESPONSE',
   credentials: 'CREDENTIALS',
+  graphsFailed: 'GRAPHS_FAILED',
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 
@@ -200,4 +201,18 @@ export class CredentialsError extends GesOffhoursError {
 
 export function isGesOffhoursError(error: unknown): error is GesOffhoursError {
   return error instanceof GesOffhoursError;
+}
+
+/** Thrown by the handler after the summary is logged, so Lambda's Errors metric sees failed graphs. */
+export class GraphsFailedError extends GesOffhoursError {
+  override readonly name = 'GraphsFailedError';
+  readonly code = ErrorCode.graphsFailed;
+  constructor(
+    readonly failed: number,
+    readonly total: number,
+    readonly runId: string,
+    detail: string,
+  ) {
+    super(`${failed} of ${total} graphs failed in run ${runId}: ${detail}`);
+  }
 }

@@ -1,6 +1,3 @@
-import { once } from 'node:events';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -11,6 +8,7 @@ import {
   secretsManagerSource,
 } from '../../lib/credentials.js';
 import { CredentialsError } from '../../lib/errors.js';
+import { type FakeSecretsManager, startFakeSecretsManager } from '../support/fake-secrets-manager.js';
 
 const SK = 'sk-VERY-SECRET-value';
 
@@ -146,52 +144,14 @@ describe('secretsManagerSource with aws-sdk-client-mock', () => {
 });
 
 describe('secretsManagerSource with the real client against a loopback endpoint', () => {
-  let server: Server;
-  let endpoint: string;
-  const seen: { target: string | undefined; body: string; authorization: string | undefined }[] = [];
-
+  let fake: FakeSecretsManager;
   beforeAll(async () => {
-    // Speaks the Secrets Manager JSON 1.1 protocol for GetSecretValue.
-    server = createServer((req, res) => {
-      let body = '';
-      req.on('data', (c) => {
-        body += c;
-      });
-      req.on('end', () => {
-        const target = req.headers['x-amz-target'] as string | undefined;
-        seen.push({ target, body, authorization: req.headers.authorization });
-        const { SecretId } = JSON.parse(body) as { SecretId: string };
-        res.setHeader('content-type', 'application/x-amz-json-1.1');
-        if (SecretId === 'ges/prod') {
-          res.end(
-            JSON.stringify({
-              ARN: 'arn:aws:secretsmanager:eu-central-1:1:secret:ges/prod-AbCdEf',
-              Name: SecretId,
-              SecretString: `{"ak":"A","sk":"${SK}"}`,
-            }),
-          );
-        } else {
-          res.statusCode = 400;
-          res.end(
-            JSON.stringify({
-              __type: 'ResourceNotFoundException',
-              message: "Secrets Manager can't find the specified secret.",
-            }),
-          );
-        }
-      });
-    });
-    server.listen(0, '127.0.0.1');
-    await once(server, 'listening');
-    endpoint = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    fake = await startFakeSecretsManager({ 'ges/prod': `{"ak":"A","sk":"${SK}"}` }, ['ges/denied']);
   });
-  afterAll(async () => {
-    server.closeAllConnections();
-    server.close();
-  });
+  afterAll(() => fake.close());
 
   const config = () => ({
-    endpoint,
+    endpoint: fake.endpoint,
     region: 'eu-central-1',
     credentials: { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'aws-secret' },
   });
@@ -203,14 +163,15 @@ describe('secretsManagerSource with the real client against a loopback endpoint'
       envCredentials: undefined,
     });
     await expect(resolver.resolve(undefined)).resolves.toEqual({ ak: 'A', sk: SK, securityToken: undefined });
-    expect(seen.at(-1)?.target).toBe('secretsmanager.GetSecretValue');
-    expect(JSON.parse(seen.at(-1)!.body)).toEqual({ SecretId: 'ges/prod' });
-    expect(seen.at(-1)?.authorization).toMatch(/^AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE\//);
+    const seen = fake.requests.at(-1)!;
+    expect(seen).toMatchObject({ target: 'secretsmanager.GetSecretValue', secretId: 'ges/prod' });
+    expect(seen.authorization).toMatch(/^AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE\//);
   });
 
-  it('turns a missing secret into a CredentialsError that names it', async () => {
-    await expect(secretsManagerSource(config()).getSecretString('ges/missing')).rejects.toThrow(
-      'Credentials from secret ges/missing: secret not found',
-    );
+  it.each([
+    { id: 'ges/missing', words: 'Credentials from secret ges/missing: secret not found' },
+    { id: 'ges/denied', words: 'Credentials from secret ges/denied: access denied' },
+  ])('turns the answer for $id into a CredentialsError that names it', async ({ id, words }) => {
+    await expect(secretsManagerSource(config()).getSecretString(id)).rejects.toThrow(words);
   });
 });

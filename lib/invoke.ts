@@ -1,0 +1,72 @@
+/**
+ * One invocation, whoever calls it (the Lambda handler, `npm start`, `npm run invoke`): parse the
+ * event, load and check the config (before any API call), run, and return the summary.
+ */
+import { randomUUID } from 'node:crypto';
+import { type Clock, systemClock } from './clock.js';
+import { CredentialResolver, type SecretSource } from './credentials.js';
+import type { Environment } from './env.js';
+import { GraphsFailedError } from './errors.js';
+import type { TransportOptions } from './http/transport.js';
+import type { Log } from './log.js';
+import { parseEvent } from './run/events.js';
+import { runRequest } from './run/run.js';
+import type { GraphResult, Summary } from './run/types.js';
+import type { PollSettings } from './run/verify.js';
+import { loadConfig } from './schedule/config.js';
+
+export interface InvokeOptions {
+  readonly env: Environment;
+  readonly secrets: SecretSource;
+  readonly log: Log;
+  /** Time the platform gives this invocation (Lambda's getRemainingTimeInMillis()). */
+  readonly remainingMs: number;
+  readonly runId?: string | undefined;
+  readonly clock?: Clock | undefined;
+  /** The instant schedules are evaluated at (default: the clock's time). Deadlines follow the clock. */
+  readonly now?: Date | undefined;
+  readonly poll?: PollSettings | undefined;
+  readonly transportOptions?: Partial<TransportOptions> | undefined;
+}
+
+/** Time kept back to log the summary: a tenth of what is left, between 0.2 s and 10 s. */
+export function safetyMarginMs(remainingMs: number): number {
+  return Math.min(10_000, Math.max(200, Math.round(remainingMs / 10)));
+}
+
+export async function invoke(event: unknown, options: InvokeOptions): Promise<Summary> {
+  const clock = options.clock ?? systemClock;
+  const started = clock.now();
+  const now = options.now ?? new Date(started);
+  const request = parseEvent(event);
+  const { config, warnings } = await loadConfig(options.env.configPath, now);
+  for (const warning of warnings)
+    options.log.warn('config warning', { path: warning.path, warning: warning.message });
+  const credentials = new CredentialResolver({
+    source: options.secrets,
+    defaultSecret: options.env.credentialsSecret,
+    envCredentials: options.env.envCredentials,
+  });
+  return runRequest(request, now, {
+    config,
+    credentials,
+    log: options.log,
+    clock,
+    runId: options.runId ?? randomUUID(),
+    deadline: started + options.remainingMs - safetyMarginMs(options.remainingMs),
+    poll: options.poll,
+    transportOptions: options.transportOptions,
+  });
+}
+
+/** The error a run with failed graphs ends in, after its summary has been logged. */
+export function failureOf(summary: Summary): GraphsFailedError | undefined {
+  const failed = summary.results.filter((r): r is GraphResult => 'outcome' in r && r.outcome === 'failed');
+  if (failed.length === 0) return undefined;
+  const detail = failed
+    .slice(0, 5)
+    .map((r) => `${r.graphName ?? r.graphId} (${r.errorCode})`)
+    .join(', ');
+  const more = failed.length > 5 ? `, and ${failed.length - 5} more` : '';
+  return new GraphsFailedError(failed.length, summary.results.length, summary.runId, detail + more);
+}

@@ -1,0 +1,88 @@
+/**
+ * Turns whatever Lambda hands the function into a RunRequest (design.md §3), or an EventError that
+ * says what is wrong. Runs before any API call.
+ */
+import { EventError } from '../errors.js';
+import type { RunRequest } from './types.js';
+
+const KEYS: Readonly<Record<string, readonly string[]>> = {
+  reconcile: ['action', 'dryRun'],
+  stop: ['action', 'dryRun', 'graphs', 'projectId'],
+  plan: ['action', 'dryRun', 'at'],
+};
+
+const EXAMPLES =
+  'expected a scheduled event, {}, {"action":"reconcile"}, {"action":"stop","graphs":["name-or-id"]|"all"}, ' +
+  'or {"action":"plan","at":"2026-03-29T01:30:00Z"}, each optionally with "dryRun": true';
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+export function parseEvent(event: unknown): RunRequest {
+  if (event === undefined || event === null) return { action: 'reconcile', dryRun: false };
+  if (!isRecord(event))
+    throw new EventError(`event must be a JSON object, got ${JSON.stringify(event)}; ${EXAMPLES}`);
+  // EventBridge scheduled events carry their own fields; only their detail-type matters.
+  if (event['detail-type'] === 'Scheduled Event' || event.source === 'aws.events') {
+    return { action: 'reconcile', dryRun: false };
+  }
+  const action = event.action ?? 'reconcile';
+  if (typeof action !== 'string' || !(action in KEYS)) {
+    throw new EventError(`unknown action ${JSON.stringify(action)}; ${EXAMPLES}`);
+  }
+  const unknown = Object.keys(event).filter((k) => !KEYS[action]!.includes(k));
+  if (unknown.length > 0) {
+    throw new EventError(
+      `unknown field${unknown.length > 1 ? 's' : ''} ${unknown.map((k) => `"${k}"`).join(', ')} for action "${action}"; ${EXAMPLES}`,
+    );
+  }
+  const dryRun = event.dryRun ?? false;
+  if (typeof dryRun !== 'boolean')
+    throw new EventError(`"dryRun" must be true or false, got ${JSON.stringify(dryRun)}`);
+
+  switch (action) {
+    case 'reconcile':
+      return { action, dryRun };
+    case 'plan':
+      return { action, dryRun, at: parseAt(event.at) };
+    default:
+      return {
+        action: 'stop',
+        dryRun,
+        graphs: parseGraphs(event.graphs),
+        projectId: parseProjectId(event.projectId),
+      };
+  }
+}
+
+function parseAt(at: unknown): Date | undefined {
+  if (at === undefined) return undefined;
+  if (typeof at !== 'string' || !/(?:Z|[+-]\d{2}:?\d{2})$/i.test(at) || Number.isNaN(Date.parse(at))) {
+    throw new EventError(
+      `"at" must be an ISO-8601 instant with a zone, like "2026-03-29T01:30:00Z"; got ${JSON.stringify(at)}`,
+    );
+  }
+  return new Date(at);
+}
+
+function parseGraphs(graphs: unknown): 'all' | readonly string[] {
+  if (graphs === 'all') return 'all';
+  if (!Array.isArray(graphs) || graphs.length === 0) {
+    throw new EventError(
+      `"graphs" must be "all" or a non-empty list of graph names or ids; got ${JSON.stringify(graphs)}`,
+    );
+  }
+  const bad = graphs.filter((g) => typeof g !== 'string' || g.trim() === '');
+  if (bad.length > 0)
+    throw new EventError(`"graphs" entries must be non-empty strings; got ${JSON.stringify(bad[0])}`);
+  return [...new Set((graphs as string[]).map((g) => g.trim()))];
+}
+
+function parseProjectId(projectId: unknown): string | undefined {
+  if (projectId === undefined) return undefined;
+  if (typeof projectId !== 'string' || !/^[0-9a-f]{32}$/i.test(projectId)) {
+    throw new EventError(`"projectId" must be 32 hex characters; got ${JSON.stringify(projectId)}`);
+  }
+  return projectId;
+}

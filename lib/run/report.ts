@@ -1,0 +1,86 @@
+/** Outcomes in, the summary and its log lines out (design.md §4). */
+import { GesHttpError, isGesOffhoursError } from '../errors.js';
+import type { Log } from '../log.js';
+import {
+  type Counts,
+  type GraphResult,
+  Outcome,
+  type PlanResult,
+  type RunRequest,
+  type Summary,
+} from './types.js';
+
+/** The code and message a failed result carries: the GES or gateway code when GES gave one. */
+export function errorFields(error: unknown): { errorCode: string; message: string } {
+  if (error instanceof GesHttpError) {
+    return { errorCode: error.gesCode ?? `HTTP_${error.status}`, message: error.message };
+  }
+  if (isGesOffhoursError(error)) return { errorCode: error.code, message: error.message };
+  // A bug, not a GES answer: say so rather than dress it up.
+  return {
+    errorCode: 'INTERNAL',
+    message: `unexpected error: ${error instanceof Error ? error.message : String(error)}`,
+  };
+}
+
+export function countOutcomes(results: readonly (GraphResult | PlanResult)[]): Counts {
+  const counts: Counts = { stopped: 0, alreadyStopped: 0, skipped: 0, failed: 0, wouldStop: 0 };
+  for (const result of results) {
+    if (!('outcome' in result)) continue;
+    switch (result.outcome) {
+      case Outcome.stopped:
+        counts.stopped++;
+        break;
+      case Outcome.alreadyStopped:
+        counts.alreadyStopped++;
+        break;
+      case Outcome.skipped:
+        counts.skipped++;
+        break;
+      case Outcome.failed:
+        counts.failed++;
+        break;
+      case Outcome.wouldStop:
+        counts.wouldStop++;
+        break;
+    }
+  }
+  return counts;
+}
+
+export function summarize(options: {
+  runId: string;
+  request: RunRequest;
+  at: Date;
+  results: readonly (GraphResult | PlanResult)[];
+}): Summary {
+  const { runId, request, at, results } = options;
+  const counts = countOutcomes(results);
+  if (request.action === 'plan') {
+    counts.wouldStop = results.filter(
+      (r) => 'offHours' in r && r.offHours && r.skipUntil === undefined,
+    ).length;
+  }
+  return { runId, action: request.action, dryRun: request.dryRun, at: at.toISOString(), results, counts };
+}
+
+/**
+ * One line per graph the run touched (a stop sent, would be sent, or failed) at info/error, the
+ * quiet outcomes at debug; the caller logs the summary last.
+ */
+export function logResult(log: Log, result: GraphResult): void {
+  const fields = { graph: result };
+  switch (result.outcome) {
+    case Outcome.failed:
+      log.error('graph failed', fields);
+      return;
+    case Outcome.stopped:
+      log.info('graph stopped', fields);
+      return;
+    case Outcome.wouldStop:
+      log.info('graph would stop (dry run)', fields);
+      return;
+    default:
+      log.debug(`graph ${result.outcome}`, fields);
+  }
+}

@@ -1,0 +1,86 @@
+/** What a run is asked to do, what it decides per graph, and what it reports (design.md §3–§4). */
+
+export const Action = { reconcile: 'reconcile', stop: 'stop', plan: 'plan' } as const;
+export type Action = (typeof Action)[keyof typeof Action];
+
+export type RunRequest =
+  | { readonly action: 'reconcile'; readonly dryRun: boolean }
+  | {
+      readonly action: 'stop';
+      readonly dryRun: boolean;
+      readonly graphs: 'all' | readonly string[];
+      readonly projectId?: string | undefined;
+    }
+  | { readonly action: 'plan'; readonly dryRun: boolean; readonly at?: Date | undefined };
+
+export const Outcome = {
+  stopped: 'stopped',
+  alreadyStopped: 'already-stopped',
+  skipped: 'skipped',
+  wouldStop: 'would-stop',
+  failed: 'failed',
+} as const;
+export type Outcome = (typeof Outcome)[keyof typeof Outcome];
+
+export const SkipReason = {
+  onHours: 'on-hours',
+  busy: 'busy',
+  skipUntil: 'skip-until',
+  notStoppable: 'not-stoppable',
+} as const;
+export type SkipReason = (typeof SkipReason)[keyof typeof SkipReason];
+
+/** `success`/`failed` when the job was seen to end; `running` when time ran out first. */
+export type ReportedJobStatus = 'success' | 'failed' | 'running';
+
+export interface GraphResult {
+  readonly projectId: string;
+  readonly graphId: string | undefined;
+  readonly graphName: string | undefined;
+  readonly outcome: Outcome;
+  readonly jobId?: string;
+  readonly jobStatus?: ReportedJobStatus;
+  readonly reason?: SkipReason;
+  /** The GES or gateway code (`GES.7000`, `APIG.0301`) when there is one, else this project's code. */
+  readonly errorCode?: string;
+  readonly message?: string;
+}
+
+export interface PlanResult {
+  readonly projectId: string;
+  readonly graphId: string | undefined;
+  readonly graphName: string | undefined;
+  readonly schedule: string;
+  readonly offHours: boolean;
+  readonly holiday: boolean;
+  readonly skipUntil?: string;
+  readonly prevStop?: string;
+  readonly prevStart?: string;
+  readonly nextStop?: string;
+  readonly nextStart?: string;
+}
+
+export interface Counts {
+  stopped: number;
+  alreadyStopped: number;
+  skipped: number;
+  failed: number;
+  wouldStop: number;
+}
+
+export interface Summary {
+  readonly runId: string;
+  readonly action: Action;
+  readonly dryRun: boolean;
+  readonly at: string;
+  readonly results: readonly (GraphResult | PlanResult)[];
+  readonly counts: Counts;
+}
+
+/** Result codes that are not errors thrown by this project but still explain a failed graph. */
+export const ResultCode = {
+  jobFailed: 'JOB_FAILED',
+  notFound: 'GES.7000',
+  ambiguous: 'AMBIGUOUS_NAME',
+  mismatch: 'ID_NAME_MISMATCH',
+} as const;

@@ -1,0 +1,102 @@
+import { describe, expect, it } from 'vitest';
+import { EventError } from '../../lib/errors.js';
+import { parseEvent } from '../../lib/run/events.js';
+
+const scheduled = {
+  version: '0',
+  id: '53dc4d37-cffa-4f76-80c9-8b7d4a4d2eaa',
+  'detail-type': 'Scheduled Event',
+  source: 'aws.events',
+  account: '123456789012',
+  time: '2026-11-22T20:00:00Z',
+  region: 'eu-central-1',
+  resources: ['arn:aws:events:eu-central-1:123456789012:rule/ges-offhours'],
+  detail: {},
+};
+
+describe('parseEvent: accepted events', () => {
+  it.each([
+    {
+      name: 'an EventBridge scheduled event',
+      event: scheduled,
+      expected: { action: 'reconcile', dryRun: false },
+    },
+    { name: 'an empty object', event: {}, expected: { action: 'reconcile', dryRun: false } },
+    { name: 'no event at all', event: undefined, expected: { action: 'reconcile', dryRun: false } },
+    { name: 'reconcile', event: { action: 'reconcile' }, expected: { action: 'reconcile', dryRun: false } },
+    { name: 'a dry-run reconcile', event: { dryRun: true }, expected: { action: 'reconcile', dryRun: true } },
+    {
+      name: 'a stop by name and id',
+      event: { action: 'stop', graphs: ['fraud-detection', '11111111-2222-3333-4444-555555555555'] },
+      expected: {
+        action: 'stop',
+        dryRun: false,
+        graphs: ['fraud-detection', '11111111-2222-3333-4444-555555555555'],
+        projectId: undefined,
+      },
+    },
+    {
+      name: 'a stop of all graphs in one project, dry run',
+      event: { action: 'stop', graphs: 'all', projectId: '0123456789abcdef0123456789abcdef', dryRun: true },
+      expected: {
+        action: 'stop',
+        dryRun: true,
+        graphs: 'all',
+        projectId: '0123456789abcdef0123456789abcdef',
+      },
+    },
+    {
+      name: 'a stop that repeats a name (kept once)',
+      event: { action: 'stop', graphs: ['a', ' a '] },
+      expected: { action: 'stop', dryRun: false, graphs: ['a'], projectId: undefined },
+    },
+    {
+      name: 'a plan for now',
+      event: { action: 'plan' },
+      expected: { action: 'plan', dryRun: false, at: undefined },
+    },
+    {
+      name: 'a plan at an instant',
+      event: { action: 'plan', at: '2026-03-29T01:30:00Z' },
+      expected: { action: 'plan', dryRun: false, at: new Date('2026-03-29T01:30:00Z') },
+    },
+  ])('accepts $name', ({ event, expected }) => {
+    expect(parseEvent(event)).toEqual(expected);
+  });
+});
+
+describe('parseEvent: refused events say what is wrong', () => {
+  it.each([
+    { name: 'an unknown action', event: { action: 'start' }, words: 'unknown action "start"' },
+    { name: 'a string', event: 'stop', words: 'event must be a JSON object' },
+    { name: 'an array', event: [], words: 'event must be a JSON object' },
+    {
+      name: 'a stop without graphs',
+      event: { action: 'stop' },
+      words: '"graphs" must be "all" or a non-empty list',
+    },
+    { name: 'a stop with an empty list', event: { action: 'stop', graphs: [] }, words: 'non-empty list' },
+    {
+      name: 'a stop with a number',
+      event: { action: 'stop', graphs: [42] },
+      words: 'entries must be non-empty strings',
+    },
+    { name: 'a typo in a field', event: { action: 'stop', graph: ['a'] }, words: 'unknown field "graph"' },
+    {
+      name: 'graphs on a reconcile',
+      event: { graphs: ['a'] },
+      words: 'unknown field "graphs" for action "reconcile"',
+    },
+    { name: 'dryRun as a string', event: { dryRun: 'yes' }, words: '"dryRun" must be true or false' },
+    { name: 'a bad projectId', event: { action: 'stop', graphs: 'all', projectId: 'abc' }, words: '32 hex' },
+    {
+      name: 'a plan time without zone',
+      event: { action: 'plan', at: '2026-03-29T01:30:00' },
+      words: 'with a zone',
+    },
+    { name: 'a plan time that is no date', event: { action: 'plan', at: 'tomorrow' }, words: 'ISO-8601' },
+  ])('refuses $name', ({ event, words }) => {
+    expect(() => parseEvent(event)).toThrow(EventError);
+    expect(() => parseEvent(event)).toThrow(words);
+  });
+});

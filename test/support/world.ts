@@ -1,0 +1,138 @@
+/**
+ * A GES sandbox, a config file pointing at it, and `invoke` wired to both: the whole function on
+ * loopback, for the end-to-end suites, the fault matrix and the benchmark.
+ */
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Clock } from '../../lib/clock.js';
+import type { SecretSource } from '../../lib/credentials.js';
+import { CredentialsError } from '../../lib/errors.js';
+import type { TransportOptions } from '../../lib/http/transport.js';
+import { failureOf, invoke } from '../../lib/invoke.js';
+import { type LogEntry, memoryLog } from '../../lib/log.js';
+import type { Summary } from '../../lib/run/types.js';
+import type { PollSettings } from '../../lib/run/verify.js';
+import {
+  GesSandbox,
+  type SandboxAccount,
+  type SandboxGraph,
+  type SandboxOptions,
+} from '../sandbox/server.js';
+
+export const TEST_AK = 'TESTAKEXAMPLE0000001';
+export const TEST_SK = 'test-sk-must-never-be-logged';
+
+/** Fast polling and retries: the sandbox answers in milliseconds. */
+export const FAST_POLL: PollSettings = { initialDelayMs: 20, maxDelayMs: 60 };
+export const FAST_RETRY: Partial<TransportOptions> = { retry: { baseDelayMs: 5, maxDelayMs: 40 } };
+
+export interface ConfigProject {
+  projectId: string;
+  region?: string;
+  apiVersion?: 'v1' | 'v2';
+  credentialsSecret?: string;
+  graphs: { id?: string; name?: string; schedule: string; skipUntil?: string }[];
+}
+
+export interface WorldOptions {
+  graphs: SandboxGraph[];
+  schedules: Record<string, unknown>;
+  projects: ConfigProject[];
+  settings?: Record<string, unknown>;
+  /** Defaults to one account, TEST_AK/TEST_SK, allowed everywhere. */
+  accounts?: SandboxAccount[];
+  /** Secret name → SecretString, served by an in-memory source. */
+  secrets?: Record<string, string>;
+  sandbox?: Partial<Omit<SandboxOptions, 'graphs' | 'accounts'>>;
+}
+
+export interface InvokeResult {
+  readonly summary: Summary | undefined;
+  /** What the handler would throw: the refusal, or GraphsFailedError after a summary. */
+  readonly error: unknown;
+  readonly entries: readonly LogEntry[];
+  readonly elapsedMs: number;
+}
+
+export interface InvokeOverrides {
+  now?: Date;
+  remainingMs?: number;
+  clock?: Clock;
+  poll?: PollSettings;
+  transportOptions?: Partial<TransportOptions>;
+  envCredentials?: { ak: string; sk: string } | undefined;
+  defaultSecret?: string;
+}
+
+export interface World {
+  readonly sandbox: GesSandbox;
+  readonly configPath: string;
+  readonly secretReads: string[];
+  invoke(event: unknown, overrides?: InvokeOverrides): Promise<InvokeResult>;
+  close(): Promise<void>;
+}
+
+export async function startWorld(options: WorldOptions): Promise<World> {
+  const sandbox = await GesSandbox.start({
+    jobDurationMs: 30,
+    ...options.sandbox,
+    graphs: options.graphs,
+    accounts: options.accounts ?? [{ ak: TEST_AK, sk: TEST_SK }],
+  });
+  const dir = mkdtempSync(join(tmpdir(), 'ges-offhours-test-'));
+  const configPath = join(dir, 'schedule.json');
+  const config = {
+    schedules: options.schedules,
+    projects: options.projects.map((p) => ({ region: 'cn-north-4', ...p, endpoint: sandbox.url })),
+    ...(options.settings ? { settings: options.settings } : {}),
+  };
+  writeFileSync(configPath, JSON.stringify(config, null, 2));
+  const secretReads: string[] = [];
+  const secrets: SecretSource = {
+    async getSecretString(id) {
+      secretReads.push(id);
+      const value = options.secrets?.[id];
+      if (value === undefined) throw new CredentialsError(`secret ${id}`, 'secret not found');
+      return value;
+    },
+  };
+
+  return {
+    sandbox,
+    configPath,
+    secretReads,
+    async invoke(event, overrides = {}) {
+      const log = memoryLog();
+      const started = Date.now();
+      let summary: Summary | undefined;
+      let error: unknown;
+      try {
+        summary = await invoke(event, {
+          env: {
+            configPath,
+            credentialsSecret: overrides.defaultSecret,
+            envCredentials:
+              'envCredentials' in overrides ? overrides.envCredentials : { ak: TEST_AK, sk: TEST_SK },
+            logLevel: 'DEBUG',
+          },
+          secrets,
+          log,
+          remainingMs: overrides.remainingMs ?? 60_000,
+          now: overrides.now,
+          clock: overrides.clock,
+          poll: overrides.poll ?? FAST_POLL,
+          transportOptions: { ...FAST_RETRY, ...overrides.transportOptions },
+        });
+        error = failureOf(summary);
+      } catch (e) {
+        error = e;
+      }
+      return { summary, error, entries: log.entries, elapsedMs: Date.now() - started };
+    },
+    async close() {
+      await sandbox.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}

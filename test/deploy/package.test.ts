@@ -1,0 +1,379 @@
+/**
+ * `osls package` (design.md §7), run once, offline, without AWS credentials, and the generated
+ * CloudFormation template and Lambda zip checked against the deployment requirements.
+ *
+ * The service is packaged from a copy of the repository in a temporary directory (node_modules
+ * linked, not copied): serverless-esbuild always works in `<service>/.esbuild` and copies the zip to
+ * `<service>/.serverless`, even with `--package`, and leaves both behind when the build fails, so
+ * packaging in place would litter the working tree and race with a concurrent `npm run package`.
+ */
+import { execFile } from 'node:child_process';
+import {
+  cpSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
+import { builtinModules } from 'node:module';
+import { tmpdir } from 'node:os';
+import { dirname, join, relative, sep } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
+import { readZip, type ZipEntry } from './zip.js';
+
+const run = promisify(execFile);
+
+const REPO = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+const PACKAGE_TIMEOUT_MS = 120_000;
+
+const SECRET_ARN = 'arn:aws:secretsmanager:eu-central-1:123456789012:secret:ges/credentials-AbCdEf';
+const EXTRA_ARN = 'arn:aws:secretsmanager:eu-west-1:210987654321:secret:ges/other-account-XyZ123';
+const EXTRA_NAME = 'ges/third-account';
+
+/** The IAM resource deploy/secret-arns.cjs builds for a secret given by name. */
+const nameArn = (name: string) => ({
+  'Fn::Join': [
+    '',
+    [
+      'arn:',
+      { Ref: 'AWS::Partition' },
+      ':secretsmanager:',
+      { Ref: 'AWS::Region' },
+      ':',
+      { Ref: 'AWS::AccountId' },
+      `:secret:${name}-??????`,
+    ],
+  ],
+});
+
+interface CfResource {
+  Type: string;
+  Properties: Record<string, unknown>;
+  DependsOn?: string[];
+}
+interface Template {
+  Resources: Record<string, CfResource>;
+  Conditions?: Record<string, unknown>;
+}
+interface Statement {
+  Effect: string;
+  Action: string | string[];
+  Resource: unknown;
+}
+
+let work: string;
+let out: string;
+let template: Template;
+let zipPath: string;
+let entries: ZipEntry[];
+
+function only(type: string): [string, CfResource] {
+  const found = Object.entries(template.Resources).filter(([, r]) => r.Type === type);
+  expect(found, `exactly one ${type}`).toHaveLength(1);
+  return found[0]!;
+}
+
+function entry(name: string): ZipEntry {
+  const found = entries.find((e) => e.name === name);
+  if (!found) throw new Error(`${name} not in the zip: ${entries.map((e) => e.name).join(', ')}`);
+  return found;
+}
+
+/** Graph entries and per-project secrets of the config shipped in the package. */
+function shippedConfig(): { graphs: number; secrets: string[] } {
+  const config = parse(readFileSync(join(REPO, 'config', 'schedule.yaml'), 'utf8')) as {
+    projects?: { credentialsSecret?: string; graphs?: unknown[] }[];
+  };
+  const projects = config.projects ?? [];
+  return {
+    graphs: projects.reduce((n, p) => n + (p.graphs?.length ?? 0), 0),
+    secrets: projects.flatMap((p) => (p.credentialsSecret ? [p.credentialsSecret] : [])),
+  };
+}
+
+beforeAll(async () => {
+  work = mkdtempSync(join(tmpdir(), 'ges-offhours-package-'));
+  const service = join(work, 'service');
+  out = join(work, 'out');
+  const skipped = new Set(['node_modules', '.git', '.serverless', '.esbuild', 'coverage']);
+  cpSync(REPO, service, {
+    recursive: true,
+    filter: (source) => {
+      const rel = relative(REPO, source);
+      return !skipped.has(rel.split(sep)[0]!) && !rel.split(sep).includes('node_modules');
+    },
+  });
+  symlinkSync(join(REPO, 'node_modules'), join(service, 'node_modules'), 'dir');
+
+  // No AWS credentials, no profile, a throw-away HOME: packaging must not need any of them.
+  // A private TMPDIR too: serverless-esbuild 1.57 stages each zip in os.tmpdir() and never removes
+  // it (non-recursive remove, error swallowed; floydspace/serverless-esbuild#589).
+  const home = join(work, 'home');
+  const tmp = join(work, 'tmp');
+  mkdirSync(home);
+  mkdirSync(tmp);
+  const env = {
+    PATH: process.env.PATH ?? '',
+    HOME: home,
+    USERPROFILE: home,
+    TMPDIR: tmp,
+    TMP: tmp,
+    TEMP: tmp,
+  };
+  const started = performance.now();
+  const osls = join(REPO, 'node_modules', 'osls', 'bin', 'serverless.js');
+  const args = [
+    osls,
+    'package',
+    '--stage',
+    'test',
+    '--region',
+    'eu-central-1',
+    `--param=credentialsSecret=${SECRET_ARN}`,
+    `--param=extraSecrets=${EXTRA_ARN},${EXTRA_NAME}`,
+    '--package',
+    out,
+  ];
+  try {
+    await run(process.execPath, args, { cwd: service, env, timeout: PACKAGE_TIMEOUT_MS - 5_000 });
+  } catch (error) {
+    const { stdout = '', stderr = '' } = error as { stdout?: string; stderr?: string };
+    throw new Error(`osls package failed: ${(error as Error).message}\n${stdout}\n${stderr}`);
+  }
+  const seconds = (performance.now() - started) / 1000;
+
+  template = JSON.parse(readFileSync(join(out, 'cloudformation-template-update-stack.json'), 'utf8'));
+  zipPath = join(out, 'ges-offhours.zip');
+  entries = readZip(readFileSync(zipPath));
+  const kb = (n: number) => `${(n / 1024).toFixed(1)} KiB`;
+  console.log(
+    [
+      `osls package: ${seconds.toFixed(1)} s`,
+      `zip ${kb(statSync(zipPath).size)}`,
+      ...entries.map((e) => `${e.name} ${kb(e.size)} (${kb(e.compressedSize)} compressed)`),
+    ].join('\n  '),
+  );
+}, PACKAGE_TIMEOUT_MS);
+
+afterAll(() => {
+  if (work) rmSync(work, { recursive: true, force: true });
+});
+
+describe('osls package: the function', () => {
+  it('is the bundled handler on nodejs24.x/arm64 with the chosen memory and timeout', () => {
+    const [, fn] = only('AWS::Lambda::Function');
+    expect(fn.Properties).toMatchObject({
+      FunctionName: 'ges-offhours-test-stopGraphs',
+      Handler: 'functions/stop-graphs.handler',
+      Runtime: 'nodejs24.x',
+      Architectures: ['arm64'],
+      MemorySize: 256,
+      Timeout: 300,
+    });
+  });
+
+  it('never runs twice at once: reserved concurrency 1', () => {
+    const [, fn] = only('AWS::Lambda::Function');
+    expect(fn.Properties.ReservedConcurrentExecutions).toBe(1);
+  });
+
+  it('has the environment of design.md §6', () => {
+    const [, fn] = only('AWS::Lambda::Function');
+    expect(fn.Properties.Environment).toEqual({
+      Variables: {
+        NODE_OPTIONS: '--enable-source-maps',
+        SCHEDULE_CONFIG: 'config/schedule.yaml',
+        GES_CREDENTIALS_SECRET: SECRET_ARN,
+        LOG_LEVEL: 'INFO',
+      },
+    });
+  });
+
+  it('does not retry asynchronous invocations and drops stale ones', () => {
+    const [, config] = only('AWS::Lambda::EventInvokeConfig');
+    expect(config.Properties).toMatchObject({
+      FunctionName: { Ref: 'StopGraphsLambdaFunction' },
+      Qualifier: '$LATEST',
+      MaximumRetryAttempts: 0,
+      MaximumEventAgeInSeconds: 600,
+    });
+  });
+
+  it('keeps no function versions', () => {
+    expect(Object.values(template.Resources).filter((r) => r.Type === 'AWS::Lambda::Version')).toEqual([]);
+  });
+});
+
+describe('osls package: build settings', () => {
+  it('bundles with a one-shot build, the AWS SDK included', () => {
+    const state = JSON.parse(readFileSync(join(out, 'serverless-state.json'), 'utf8')) as {
+      service: { custom: { esbuild: Record<string, unknown> } };
+    };
+    expect(state.service.custom.esbuild).toMatchObject({
+      // A rebuild context keeps esbuild alive after a build error and osls never exits
+      // (floydspace/serverless-esbuild#532): CI would hang instead of failing.
+      skipRebuild: true,
+      exclude: [],
+      format: 'esm',
+      target: 'node24',
+    });
+  });
+});
+
+describe('osls package: trigger, logs, alarm', () => {
+  it('is triggered by an enabled EventBridge rule every 15 minutes', () => {
+    const [, rule] = only('AWS::Events::Rule');
+    expect(rule.Properties).toMatchObject({
+      ScheduleExpression: 'rate(15 minutes)',
+      State: 'ENABLED',
+      Targets: [{ Arn: { 'Fn::GetAtt': ['StopGraphsLambdaFunction', 'Arn'] } }],
+    });
+    const [, permission] = only('AWS::Lambda::Permission');
+    expect(permission.Properties).toMatchObject({
+      Action: 'lambda:InvokeFunction',
+      Principal: 'events.amazonaws.com',
+    });
+  });
+
+  it('keeps its logs for 30 days', () => {
+    const [, logs] = only('AWS::Logs::LogGroup');
+    expect(logs.Properties).toEqual({
+      LogGroupName: '/aws/lambda/ges-offhours-test-stopGraphs',
+      RetentionInDays: 30,
+    });
+  });
+
+  it('raises an alarm when the function reports an error', () => {
+    const [, alarm] = only('AWS::CloudWatch::Alarm');
+    expect(alarm.Properties).toMatchObject({
+      Namespace: 'AWS/Lambda',
+      MetricName: 'Errors',
+      Dimensions: [{ Name: 'FunctionName', Value: { Ref: 'StopGraphsLambdaFunction' } }],
+      Threshold: 1,
+      ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+      TreatMissingData: 'notBreaching',
+    });
+    // No topic given: the alarm exists without actions.
+    expect(template.Conditions?.HasAlarmTopic).toEqual({ 'Fn::Not': [{ 'Fn::Equals': ['', ''] }] });
+  });
+});
+
+describe('osls package: IAM', () => {
+  const statements = (): Statement[] => {
+    const [, role] = only('AWS::IAM::Role');
+    const policies = role.Properties.Policies as { PolicyDocument: { Statement: Statement[] } }[];
+    return policies.flatMap((p) => p.PolicyDocument.Statement);
+  };
+  const actions = (s: Statement) => (Array.isArray(s.Action) ? s.Action : [s.Action]);
+
+  it('may read exactly the configured secrets, and nothing else of Secrets Manager', () => {
+    const secretStatements = statements().filter((s) =>
+      actions(s).some((a) => a.toLowerCase().startsWith('secretsmanager:')),
+    );
+    expect(secretStatements).toHaveLength(1);
+    const [statement] = secretStatements;
+    expect(statement!.Effect).toBe('Allow');
+    expect(statement!.Action).toEqual(['secretsmanager:GetSecretValue']);
+    const fromConfig = shippedConfig()
+      .secrets.filter((s) => ![SECRET_ARN, EXTRA_ARN, EXTRA_NAME].includes(s))
+      .filter((s, i, all) => all.indexOf(s) === i)
+      .map((s) => (s.startsWith('arn:') ? s : nameArn(s)));
+    expect(statement!.Resource).toEqual([SECRET_ARN, EXTRA_ARN, nameArn(EXTRA_NAME), ...fromConfig]);
+  });
+
+  it('grants no wildcard resource or action anywhere', () => {
+    for (const s of statements()) {
+      expect(actions(s).filter((a) => a.includes('*'))).toEqual([]);
+      const resources = Array.isArray(s.Resource) ? s.Resource : [s.Resource];
+      expect(resources).not.toContain('*');
+      for (const r of resources) {
+        if (typeof r === 'string' && r.startsWith('arn:aws:secretsmanager:')) expect(r).not.toContain('*');
+      }
+    }
+  });
+});
+
+describe('osls package: the zip', () => {
+  it('holds the bundle, its source map and the schedule config, and nothing else', () => {
+    expect(entries.map((e) => e.name).sort()).toEqual([
+      'config/schedule.yaml',
+      'functions/stop-graphs.mjs',
+      'functions/stop-graphs.mjs.map',
+    ]);
+    // Lambda runs the code as another user than the file owner: everything must be world-readable.
+    for (const e of entries) expect(e.mode & 0o444, e.name).toBe(0o444);
+    expect(entry('config/schedule.yaml').read().toString('utf8')).toBe(
+      readFileSync(join(REPO, 'config', 'schedule.yaml'), 'utf8'),
+    );
+  });
+
+  it('is a self-contained, minified ES module bundle with a linked source map', () => {
+    const bundle = entry('functions/stop-graphs.mjs').read().toString('utf8');
+    // Only Node built-ins are imported: everything else, the AWS SDK included, is bundled. The SDK's
+    // optional SigV4a/CRT signers stay `require`s inside try/catch (unused by Secrets Manager).
+    const optional = ['@aws-sdk/signature-v4-crt', '@aws-sdk/signature-v4a'];
+    const specifiers = [
+      ...bundle.matchAll(
+        /\bfrom\s*["']([\w@/.:-]+)["']|\b(?:import|require)\s*\(\s*["']([\w@/.:-]+)["']\s*\)/g,
+      ),
+    ].map((m) => m[1] ?? m[2] ?? '');
+    expect(specifiers).toContain('node:module');
+    expect(
+      specifiers.filter(
+        (s) => !s.startsWith('node:') && !builtinModules.includes(s) && !optional.includes(s),
+      ),
+    ).toEqual([]);
+    expect(bundle).toMatch(/\/\/# sourceMappingURL=stop-graphs\.mjs\.map\s*$/);
+    const map = JSON.parse(entry('functions/stop-graphs.mjs.map').read().toString('utf8')) as {
+      sources: string[];
+      sourcesContent?: unknown;
+    };
+    expect(map.sources.some((s) => s.endsWith('functions/stop-graphs.ts'))).toBe(true);
+    expect(map.sourcesContent).toBeUndefined();
+  });
+
+  it('runs the handler from the unpacked zip as Lambda would: a plan of the shipped config', async () => {
+    const task = join(work, 'task');
+    for (const e of entries) {
+      mkdirSync(dirname(join(task, e.name)), { recursive: true });
+      writeFileSync(join(task, e.name), e.read());
+    }
+    const [, fn] = only('AWS::Lambda::Function');
+    const { Variables } = fn.Properties.Environment as { Variables: Record<string, string> };
+    const script = `
+      const { handler } = await import('./functions/stop-graphs.mjs');
+      const context = {
+        awsRequestId: 'package-test', functionName: 'ges-offhours-test-stopGraphs', functionVersion: '$LATEST',
+        invokedFunctionArn: 'arn:aws:lambda:eu-central-1:123456789012:function:ges-offhours-test-stopGraphs',
+        memoryLimitInMB: '256', logGroupName: '/aws/lambda/ges-offhours-test-stopGraphs', logStreamName: 's',
+        callbackWaitsForEmptyEventLoop: true, getRemainingTimeInMillis: () => 300000,
+      };
+      const summary = await handler({ action: 'plan', at: '2026-03-02T21:00:00Z' }, context);
+      process.stdout.write('\\nSUMMARY ' + JSON.stringify(summary) + '\\n');
+    `;
+    // Lambda's working directory is the task root: SCHEDULE_CONFIG is relative to it.
+    const { stdout } = await run(process.execPath, ['--input-type=module', '-e', script], {
+      cwd: task,
+      timeout: 30_000,
+      env: {
+        ...Variables,
+        PATH: process.env.PATH ?? '',
+        LAMBDA_TASK_ROOT: task,
+        AWS_REGION: 'eu-central-1',
+        AWS_LAMBDA_FUNCTION_NAME: 'ges-offhours-test-stopGraphs',
+        TZ: 'UTC',
+      },
+    });
+    const line = stdout.split('\n').find((l) => l.startsWith('SUMMARY '));
+    expect(line, stdout).toBeDefined();
+    const summary = JSON.parse(line!.slice('SUMMARY '.length)) as { action: string; results: unknown[] };
+    expect(summary.action).toBe('plan');
+    expect(summary.results).toHaveLength(shippedConfig().graphs);
+  });
+});

@@ -30,7 +30,7 @@ export async function handler(event: unknown, context: Context): Promise<Summary
     // A bad event or config stops the run before any API call; say exactly why.
     log.error('run refused', {
       errorCode: isGesOffhoursError(error) ? error.code : 'INTERNAL',
-      message: error instanceof Error ? error.message : String(error),
+      error: error instanceof Error ? error.message : String(error),
     });
     throw error;
   }

@@ -152,7 +152,7 @@ async function readProject(
     return resolveTargets(targets, listing);
   } catch (error) {
     const { errorCode, message } = errorFields(error);
-    deps.log.error('project failed', { projectId: project.projectId, errorCode, message });
+    deps.log.error('project failed', { projectId: project.projectId, errorCode, error: message });
     const problem = { errorCode, message: `project ${project.projectId}: ${message}` };
     return targets.map((target) => ({ ...target, live: undefined, problem }));
   }

@@ -1,0 +1,109 @@
+import { describe, expect, it } from 'vitest';
+import { EventError } from '../../lib/errors.js';
+import { type Graph, graphStateOf } from '../../lib/ges/types.js';
+import { projectsInScope, resolveTargets, selectTargets, type Target } from '../../lib/run/targets.js';
+import type { Config, GraphConfig, ProjectConfig } from '../../lib/schedule/types.js';
+
+const P1 = '0123456789abcdef0123456789abcdef';
+const P2 = 'fedcba9876543210fedcba9876543210';
+
+function graph(id: string, name: string, status = '200'): Graph {
+  return { id, name, status, state: graphStateOf(status) };
+}
+function project(projectId: string, graphs: Omit<GraphConfig, 'path' | 'schedule'>[]): ProjectConfig {
+  return {
+    projectId,
+    region: 'cn-north-4',
+    endpoint: 'https://ges.cn-north-4.myhuaweicloud.com',
+    apiVersion: 'v1',
+    graphs: graphs.map((g, i) => ({ ...g, schedule: 'nights', path: `projects[0].graphs[${i}]` })),
+  };
+}
+function targets(p: ProjectConfig): Target[] {
+  return p.graphs.map((g) => ({ project: p, graph: g }));
+}
+
+const listing = [graph('id-a', 'alpha'), graph('id-b', 'beta'), graph('id-c', 'twin'), graph('id-d', 'twin')];
+
+describe('resolveTargets: configured graphs against the listing', () => {
+  it.each([
+    { name: 'by id', config: { id: 'id-b' }, live: 'id-b', problem: undefined },
+    { name: 'by name', config: { name: 'alpha' }, live: 'id-a', problem: undefined },
+    {
+      name: 'by id and matching name',
+      config: { id: 'id-a', name: 'alpha' },
+      live: 'id-a',
+      problem: undefined,
+    },
+    { name: 'an id GES does not list', config: { id: 'id-x' }, live: undefined, problem: 'GES.7000' },
+    { name: 'a name GES does not list', config: { name: 'gamma' }, live: undefined, problem: 'GES.7000' },
+    { name: 'a name two graphs share', config: { name: 'twin' }, live: undefined, problem: 'AMBIGUOUS_NAME' },
+    {
+      name: 'an id whose GES name differs',
+      config: { id: 'id-a', name: 'beta' },
+      live: 'id-a',
+      problem: 'ID_NAME_MISMATCH',
+    },
+  ])('resolves $name', ({ config, live, problem }) => {
+    const [resolved] = resolveTargets(targets(project(P1, [config])), listing);
+    expect(resolved?.live?.id).toBe(live);
+    expect(resolved?.problem?.errorCode).toBe(problem);
+  });
+
+  it('says which graphs share an ambiguous name and how to fix it', () => {
+    const [resolved] = resolveTargets(targets(project(P1, [{ name: 'twin' }])), listing);
+    expect(resolved?.problem?.message).toBe(
+      '2 graphs are named "twin" in this project (id-c, id-d); configure it by id',
+    );
+  });
+});
+
+describe('selectTargets: what an ad-hoc stop names', () => {
+  const p1 = project(P1, [{ id: 'id-a' }, { name: 'beta' }, { name: 'shared' }]);
+  const p2 = project(P2, [{ name: 'shared' }, { id: 'id-z' }]);
+  const resolved = [
+    ...resolveTargets(targets(p1), [...listing, graph('id-s1', 'shared')]),
+    ...resolveTargets(targets(p2), [graph('id-s2', 'shared'), graph('id-z', 'zulu')]),
+  ];
+  const stop = (graphs: 'all' | string[], projectId?: string) =>
+    ({ action: 'stop', dryRun: false, graphs, projectId }) as const;
+
+  it.each([
+    { name: 'a configured id', graphs: ['id-a'], expected: ['id-a'] },
+    { name: 'a configured name', graphs: ['beta'], expected: ['id-b'] },
+    { name: 'the GES name of a graph configured by id', graphs: ['alpha'], expected: ['id-a'] },
+    { name: 'the GES name in another project', graphs: ['zulu'], expected: ['id-z'] },
+    { name: 'several at once, in config order', graphs: ['zulu', 'alpha'], expected: ['id-a', 'id-z'] },
+    { name: 'all', graphs: 'all' as const, expected: ['id-a', 'id-b', 'id-s1', 'id-s2', 'id-z'] },
+  ])('selects $name', ({ graphs, expected }) => {
+    expect(selectTargets(stop(graphs), resolved).map((t) => t.live?.id)).toEqual(expected);
+  });
+
+  it.each([
+    {
+      name: 'an unknown name',
+      graphs: ['nope'],
+      words: 'nothing was stopped: unknown graph "nope": not in the config',
+    },
+    { name: 'a graph GES has but the config does not', graphs: ['id-c'], words: 'unknown graph "id-c"' },
+    {
+      name: 'a name configured in two projects',
+      graphs: ['shared'],
+      words: `add "projectId": "shared" (in projects ${P1}, ${P2})`,
+    },
+  ])('refuses $name', ({ graphs, words }) => {
+    expect(() => selectTargets(stop(graphs), resolved)).toThrow(EventError);
+    expect(() => selectTargets(stop(graphs), resolved)).toThrow(words);
+  });
+
+  it('scopes to one project with projectId, and refuses a project that is not configured', () => {
+    const config = {
+      schedules: {},
+      projects: [p1, p2],
+      settings: { concurrency: 8, requestTimeoutMs: 1000, verifyJobs: true },
+    } as Config;
+    expect(projectsInScope(config, stop(['shared'], P2.toUpperCase()))).toEqual([p2]);
+    expect(projectsInScope(config, { action: 'reconcile', dryRun: false })).toEqual([p1, p2]);
+    expect(() => projectsInScope(config, stop('all', 'a'.repeat(32)))).toThrow('is not in the config');
+  });
+});

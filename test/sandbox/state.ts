@@ -1,0 +1,182 @@
+/**
+ * The sandbox's graphs and jobs. Jobs need no timers: a job records when it began and when it
+ * ends, and every read settles the graphs whose job has ended by then (lazy state).
+ */
+import { createHash } from 'node:crypto';
+import type { SandboxGraph } from './types.js';
+
+export type JobType = 'StopGraph' | 'StartGraph';
+type JobOutcome = NonNullable<SandboxGraph['stopJob']>;
+
+export interface GraphSnapshot extends Readonly<SandboxGraph> {
+  readonly created: Date;
+}
+
+export interface JobView {
+  readonly jobId: string;
+  readonly status: 'running' | 'success' | 'failed';
+  readonly jobType: JobType;
+  readonly begin: Date;
+  readonly end?: Date;
+  readonly failReason?: string;
+}
+
+interface JobRecord {
+  readonly id: string;
+  readonly graphKey: string;
+  readonly type: JobType;
+  readonly beginMs: number;
+  readonly endMs: number;
+  readonly outcome: JobOutcome;
+  /** The graph's status while the job runs, after it succeeds, and after it fails. */
+  readonly during: string;
+  readonly onSuccess: string;
+  readonly onFailure: string;
+  readonly failReason: string;
+}
+
+interface GraphEntry {
+  graph: SandboxGraph;
+  readonly created: Date;
+  /** The job that holds the graph in a transitional status (901, 920), until it is settled. */
+  job?: JobRecord | undefined;
+}
+
+export type ActionResult =
+  | { readonly ok: true; readonly jobId: string }
+  | { readonly ok: false; readonly error: 'graph-not-found' | 'not-running' | 'not-stopped' };
+
+/** Fields a test may change on a live graph. Setting `status` abandons the graph's running job. */
+export type GraphPatch = Partial<Pick<SandboxGraph, 'name' | 'status' | 'stopJob' | 'failReason'>>;
+
+const CREATED_BASE = Date.UTC(2026, 0, 5, 8, 0, 0);
+
+const key = (projectId: string, graphId: string) => `${projectId}/${graphId}`;
+
+export class GraphStore {
+  readonly #graphs = new Map<string, GraphEntry>();
+  readonly #byProject = new Map<string, GraphEntry[]>();
+  readonly #jobs = new Map<string, JobRecord>();
+  readonly #jobDurationMs: number;
+  readonly #seed: number;
+  readonly #clock: () => number;
+  #jobCount = 0;
+
+  constructor(options: {
+    graphs: readonly SandboxGraph[];
+    jobDurationMs: number;
+    seed: number;
+    clock?: () => number;
+  }) {
+    this.#jobDurationMs = options.jobDurationMs;
+    this.#seed = options.seed;
+    this.#clock = options.clock ?? Date.now;
+    options.graphs.forEach((graph, index) => {
+      const k = key(graph.projectId, graph.id);
+      if (this.#graphs.has(k)) throw new Error(`duplicate graph ${k}`);
+      const entry: GraphEntry = { graph: { ...graph }, created: new Date(CREATED_BASE + index * 60_000) };
+      this.#graphs.set(k, entry);
+      const list = this.#byProject.get(graph.projectId) ?? [];
+      list.push(entry);
+      this.#byProject.set(graph.projectId, list);
+    });
+  }
+
+  /** The project's graphs in fixture order; `total` is the project's graph count. */
+  list(projectId: string, offset: number, limit: number): { total: number; graphs: GraphSnapshot[] } {
+    const entries = this.#byProject.get(projectId) ?? [];
+    const page = entries.slice(offset, offset + limit).map((e) => this.#snapshot(e));
+    return { total: entries.length, graphs: page };
+  }
+
+  get(projectId: string, graphId: string): GraphSnapshot | undefined {
+    const entry = this.#graphs.get(key(projectId, graphId));
+    return entry && this.#snapshot(entry);
+  }
+
+  all(projectId?: string): GraphSnapshot[] {
+    const entries =
+      projectId === undefined ? [...this.#graphs.values()] : (this.#byProject.get(projectId) ?? []);
+    return entries.map((e) => this.#snapshot(e));
+  }
+
+  update(projectId: string, graphId: string, patch: GraphPatch): GraphSnapshot {
+    const entry = this.#graphs.get(key(projectId, graphId));
+    if (!entry) throw new Error(`no graph ${key(projectId, graphId)} in the sandbox`);
+    this.#settle(entry);
+    if (patch.status !== undefined) entry.job = undefined;
+    entry.graph = { ...entry.graph, ...patch };
+    return this.#snapshot(entry);
+  }
+
+  /**
+   * Stop: only a running graph ('200') can be stopped; every other status, stopping and stopped
+   * included, answers GES.7001 "The graph is not running." (the spec's failure example). GES.7003
+   * is not used; a `status` fault can produce it. Start: only a stopped graph ('900'), else GES.7015.
+   */
+  act(projectId: string, graphId: string, action: 'stop' | 'start'): ActionResult {
+    const entry = this.#graphs.get(key(projectId, graphId));
+    if (!entry) return { ok: false, error: 'graph-not-found' };
+    this.#settle(entry);
+    const { status } = entry.graph;
+    if (action === 'stop' && status !== '200') return { ok: false, error: 'not-running' };
+    if (action === 'start' && status !== '900') return { ok: false, error: 'not-stopped' };
+    const now = this.#clock();
+    const job: JobRecord = {
+      id: this.#nextJobId(),
+      graphKey: key(projectId, graphId),
+      type: action === 'stop' ? 'StopGraph' : 'StartGraph',
+      beginMs: now,
+      endMs: now + this.#jobDurationMs,
+      outcome: entry.graph.stopJob ?? 'success',
+      during: action === 'stop' ? '901' : '920',
+      onSuccess: action === 'stop' ? '900' : '200',
+      onFailure: status,
+      failReason: entry.graph.failReason ?? `Failed to ${action} the graph.`,
+    };
+    this.#jobs.set(job.id, job);
+    entry.job = job;
+    entry.graph = { ...entry.graph, status: job.during };
+    return { ok: true, jobId: job.id };
+  }
+
+  /** A job of this graph; undefined when the id is unknown or belongs to another graph. */
+  job(projectId: string, graphId: string, jobId: string): JobView | undefined {
+    const job = this.#jobs.get(jobId);
+    if (!job || job.graphKey !== key(projectId, graphId)) return undefined;
+    const status = this.#jobStatus(job, this.#clock());
+    return {
+      jobId: job.id,
+      status,
+      jobType: job.type,
+      begin: new Date(job.beginMs),
+      ...(status === 'running' ? {} : { end: new Date(job.endMs) }),
+      ...(status === 'failed' ? { failReason: job.failReason } : {}),
+    };
+  }
+
+  #jobStatus(job: JobRecord, now: number): JobView['status'] {
+    if (job.outcome === 'never' || now < job.endMs) return 'running';
+    return job.outcome;
+  }
+
+  #settle(entry: GraphEntry): void {
+    const { job } = entry;
+    if (!job) return;
+    const status = this.#jobStatus(job, this.#clock());
+    if (status === 'running') return;
+    entry.graph = { ...entry.graph, status: status === 'success' ? job.onSuccess : job.onFailure };
+    entry.job = undefined;
+  }
+
+  #snapshot(entry: GraphEntry): GraphSnapshot {
+    this.#settle(entry);
+    return { ...entry.graph, created: entry.created };
+  }
+
+  /** 32 hex characters, like GES job ids; deterministic for a given seed. */
+  #nextJobId(): string {
+    this.#jobCount += 1;
+    return createHash('sha256').update(`${this.#seed}:job:${this.#jobCount}`).digest('hex').slice(0, 32);
+  }
+}

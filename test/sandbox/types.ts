@@ -1,0 +1,119 @@
+/** The sandbox's public types. `server.ts` re-exports them; import from there. */
+
+/** Which GES call a request was routed to. */
+export type RequestKind = 'list' | 'get' | 'stop' | 'start' | 'job';
+
+/** Which API generation a request used: `v1` is `/v1.0/…`, `v2` is `/v2/…`. */
+export type SandboxApiVersion = 'v1' | 'v2';
+
+/** A graph the sandbox serves. The sandbox keeps its own copy; read the live state with `sandbox.graph()`. */
+export interface SandboxGraph {
+  /** 32 hex characters, as Huawei project ids are. */
+  projectId: string;
+  id: string;
+  name: string;
+  /** GES status code, always a string: '200' running, '900' stopped, '901' stopping, '202' importing… */
+  status: string;
+  /** How this graph's stop and start jobs end (default 'success'). 'never' leaves the job running forever. */
+  stopJob?: 'success' | 'failed' | 'never';
+  /** The job's `failReason` when `stopJob` is 'failed'. */
+  failReason?: string;
+}
+
+/** An AK/SK pair the sandbox accepts. */
+export interface SandboxAccount {
+  ak: string;
+  sk: string;
+  /** Projects this AK may touch (403 otherwise); omitted = all projects. */
+  projectIds?: string[];
+}
+
+/** What a fault does to a request it applies to. */
+export type FaultEffect =
+  /** Answer with this HTTP status and an error body, without carrying out the action. */
+  | { type: 'status'; status: number; gesCode?: string; message?: string; retryAfter?: string }
+  /** Reset the connection (TCP RST) without answering, before carrying out the action. */
+  | { type: 'reset' }
+  /** Never answer; the socket stays open until the client gives up or the sandbox closes. */
+  | { type: 'hang' }
+  /** Carry out the action (a stop really happens), then destroy the socket without answering. */
+  | { type: 'lose-answer' }
+  /** Answer 200 with `Content-Type: application/json` and a body that is not JSON; no action is carried out. */
+  | { type: 'malformed' }
+  /** Wait this long, then go on with the next matching rules and normal handling. */
+  | { type: 'latency'; ms: number };
+
+/**
+ * One fault rule. Filters left out match everything; a request to an unknown route matches only
+ * rules without `kinds`, and a list request (no graph in its path) only rules without `graphIds`.
+ */
+export interface FaultRule {
+  kinds?: RequestKind[];
+  projectIds?: string[];
+  graphIds?: string[];
+  /** Probability 0..1 that a matching request is hit (default 1), drawn from the sandbox's seeded PRNG. */
+  rate?: number;
+  /** Only when this (method, path with query) has never been seen by the sandbox before. */
+  firstAttemptOnly?: boolean;
+  /** Apply at most this many times in total. */
+  times?: number;
+  effect: FaultEffect;
+}
+
+export interface SandboxOptions {
+  graphs: SandboxGraph[];
+  accounts: SandboxAccount[];
+  /** How long a stop/start job runs before it ends, in real time (default 50). */
+  jobDurationMs?: number;
+  /** Added to every request before anything else (default 0). */
+  latencyMs?: number;
+  faults?: FaultRule[];
+  /** Seed of the PRNG used for fault rates and job ids (default 1). */
+  seed?: number;
+  /** Cap of the list `limit`; larger limits are clamped (default 100). */
+  maxPageSize?: number;
+  /** The clock the X-Sdk-Date window is checked against (default real time). Jobs always use real time. */
+  now?: () => Date;
+  /** Default 127.0.0.1. */
+  host?: string;
+  /** Default 0 (any free port). */
+  port?: number;
+}
+
+/** What the sandbox did with a request. */
+export type RecordedStatus = number | 'reset' | 'hang' | 'lost' | 'pending';
+
+/** One request as the sandbox saw it. Recorded on arrival; `status` is filled in when it is settled. */
+export interface RecordedRequest {
+  /** 1, 2, 3… in order of arrival. */
+  seq: number;
+  method: string;
+  /** The path without the query, as sent. */
+  path: string;
+  query: Record<string, string>;
+  kind: RequestKind | 'unknown';
+  apiVersion: SandboxApiVersion | undefined;
+  projectId?: string;
+  graphId?: string;
+  /** The job asked about (kind 'job'), or the job a stop/start created (also when its answer was lost). */
+  jobId?: string;
+  /** The request body as UTF-8, when there was one and it was read. */
+  body?: string;
+  /**
+   * The HTTP status answered, or 'reset' / 'hang' / 'lost' (action done, answer dropped);
+   * 'pending' while the request is still in a delay (or was cut off by `close()` during one).
+   */
+  status: RecordedStatus;
+  /** The fault effects applied, joined with '+', e.g. 'latency+reset'. */
+  fault?: string;
+  /** `Date.now()` when the request arrived. */
+  at: number;
+}
+
+export interface RequestFilter {
+  kind?: RequestKind | 'unknown';
+  projectId?: string;
+  graphId?: string;
+  apiVersion?: SandboxApiVersion;
+  status?: RecordedStatus;
+}

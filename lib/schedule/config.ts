@@ -1,0 +1,146 @@
+/**
+ * Loading the schedule config (design.md §1): YAML (or JSON) → validated, frozen `Config`, plus
+ * warnings for the caller to log. Every problem in the file is reported at once in one
+ * ConfigError, each with its path and, where the document allows, line and column.
+ */
+import { readFile } from 'node:fs/promises';
+import * as v from 'valibot';
+import { LineCounter, parseDocument, visit } from 'yaml';
+import { ConfigError, type ConfigIssue } from '../errors.js';
+import { defaultEndpoint } from '../ges/endpoints.js';
+import { parseHoliday } from './holidays.js';
+import { parseInstant } from './instant.js';
+import { formatPath, fromValibot, locate, type PathKey } from './issues.js';
+import { type ConfigInput, configSchema, DEFAULT_SETTINGS } from './schema.js';
+import type { Config, ConfigWarning, GraphConfig, Holiday, ProjectConfig, Schedule } from './types.js';
+import { crossCheck, listsForMappings } from './validate.js';
+import { configWarnings } from './warnings.js';
+
+export type {
+  Config,
+  ConfigWarning,
+  GraphConfig,
+  Holiday,
+  ProjectConfig,
+  Schedule,
+  Settings,
+} from './types.js';
+
+export interface LoadedConfig {
+  readonly config: Config;
+  readonly warnings: ConfigWarning[];
+}
+
+/** Parses and validates config text; `file` is only used in messages. Throws ConfigError. */
+export function parseConfig(text: string, file: string, now: Date): LoadedConfig {
+  const lines = new LineCounter();
+  const doc = parseDocument(text.replace(/^\uFEFF/, ''), { lineCounter: lines, prettyErrors: true });
+  if (doc.errors.length > 0) {
+    throw new ConfigError(
+      file,
+      doc.errors.map((e): ConfigIssue => {
+        const message =
+          e.code === 'MULTIPLE_DOCS'
+            ? 'YAML syntax: the file holds several documents (separated by ---): keep one'
+            : `YAML syntax: ${e.message.split(' at line ')[0]}`;
+        const pos = e.linePos?.[0];
+        return pos === undefined
+          ? { path: '', message }
+          : { path: '', message, line: pos.line, column: pos.col };
+      }),
+    );
+  }
+  // YAML 1.1 documents turn unquoted timestamps into Dates; validate what the user wrote instead.
+  visit(doc, {
+    Scalar(_key, node) {
+      if (node.value instanceof Date && node.source !== undefined) node.value = node.source;
+    },
+  });
+  let raw: unknown;
+  try {
+    raw = doc.toJS();
+  } catch (error) {
+    // e.g. "Excessive alias count": aliases that expand without bound.
+    throw new ConfigError(file, [{ path: '', message: `YAML: ${(error as Error).message}` }]);
+  }
+  if (raw === null || raw === undefined) {
+    throw new ConfigError(file, [
+      {
+        path: '',
+        message: 'the file is empty: it needs schedules and projects (see config/schedule.example.yaml)',
+      },
+    ]);
+  }
+  const result = v.safeParse(configSchema, raw, { abortEarly: false });
+  const lists = listsForMappings(raw);
+  const under = (path: readonly PathKey[]) =>
+    lists.some((l) => l.every((key, i) => String(path[i]) === String(key)));
+  const issues = [
+    ...lists.map((path) => ({ path, message: 'must be a mapping (key: value lines), got a list' })),
+    ...(result.issues?.map(fromValibot).filter((issue) => !under(issue.path)) ?? []),
+    ...crossCheck(raw),
+  ];
+  if (!result.success || issues.length > 0) throw new ConfigError(file, locate(issues, doc, lines));
+  const config = buildConfig(result.output);
+  const yamlWarnings = doc.warnings.map((w) => ({
+    path: '',
+    message: `YAML: ${w.message.split(' at line ')[0]}`,
+  }));
+  return { config, warnings: [...yamlWarnings, ...configWarnings(config, now)] };
+}
+
+/** Reads and parses a config file. A file that cannot be read is a ConfigError naming it. */
+export async function loadConfig(file: string, now: Date): Promise<LoadedConfig> {
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    const message =
+      code === 'ENOENT'
+        ? 'file not found (set SCHEDULE_CONFIG to the config file, default config/schedule.yaml)'
+        : `cannot read the file (${code ?? String(error)})`;
+    throw new ConfigError(file, [{ path: '', message }]);
+  }
+  return parseConfig(text, file, now);
+}
+
+function buildConfig(input: ConfigInput): Config {
+  const schedules: Record<string, Schedule> = Object.create(null);
+  for (const [name, s] of Object.entries(input.schedules)) {
+    const holidays = (s.holidays ?? []).map((h) => parseHoliday(h) as Holiday).map((h) => Object.freeze(h));
+    schedules[name] = Object.freeze({
+      name,
+      timezone: s.timezone,
+      stop: s.stop.trim(),
+      start: s.start.trim(),
+      holidays: Object.freeze(holidays),
+    });
+  }
+  const projects = input.projects.map((p, i): ProjectConfig => {
+    const graphs = p.graphs.map((g, j): GraphConfig => {
+      const skipUntil = g.skipUntil === undefined ? undefined : parseInstant(g.skipUntil);
+      return Object.freeze({
+        ...(g.id !== undefined && { id: g.id }),
+        ...(g.name !== undefined && { name: g.name }),
+        schedule: g.schedule,
+        ...(skipUntil !== undefined && { skipUntil }),
+        path: formatPath(['projects', i, 'graphs', j]),
+      });
+    });
+    return Object.freeze({
+      projectId: p.projectId,
+      region: p.region,
+      endpoint: new URL(p.endpoint ?? defaultEndpoint(p.region)).origin,
+      apiVersion: p.apiVersion,
+      ...(p.credentialsSecret !== undefined && { credentialsSecret: p.credentialsSecret }),
+      graphs: Object.freeze(graphs),
+    });
+  });
+  const settings = { ...DEFAULT_SETTINGS, ...(input.settings ?? {}) };
+  return Object.freeze({
+    schedules: Object.freeze(schedules),
+    projects: Object.freeze(projects),
+    settings: Object.freeze(settings),
+  });
+}

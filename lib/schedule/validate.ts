@@ -1,0 +1,128 @@
+/**
+ * Checks that span several entries (references, duplicates), run on the raw parsed YAML next to
+ * the schema so that one pass reports every problem. Entries of the wrong shape are skipped here:
+ * the schema reports them.
+ */
+import { parseCron } from './cron.js';
+import { closest, formatPath, type PathKey, type RawIssue } from './issues.js';
+
+type Entries = Readonly<Record<string, unknown>>;
+
+function isRecord(value: unknown): value is Entries {
+  return typeof value === 'object' && value !== null && !Array.isArray(value) && !(value instanceof Date);
+}
+
+const q = JSON.stringify;
+
+export function crossCheck(raw: unknown): RawIssue[] {
+  if (!isRecord(raw)) return [];
+  const issues: RawIssue[] = [];
+  const schedules = isRecord(raw.schedules) ? raw.schedules : undefined;
+  if (schedules !== undefined) issues.push(...checkSchedules(schedules));
+  if (!Array.isArray(raw.projects)) return issues;
+  const projectAt = new Map<string, number>();
+  const graphIdAt = new Map<string, string>();
+  for (const [i, project] of raw.projects.entries()) {
+    if (!isRecord(project)) continue;
+    const projectId = project.projectId;
+    if (typeof projectId === 'string') {
+      const first = projectAt.get(projectId);
+      if (first === undefined) projectAt.set(projectId, i);
+      else {
+        issues.push({
+          path: ['projects', i, 'projectId'],
+          message: `project ${projectId} is listed twice (also projects[${first}]): list all its graphs under one entry`,
+        });
+      }
+    }
+    if (!Array.isArray(project.graphs)) continue;
+    const nameAt = new Map<string, string>();
+    for (const [j, graph] of project.graphs.entries()) {
+      if (!isRecord(graph)) continue;
+      const at: PathKey[] = ['projects', i, 'graphs', j];
+      if (graph.id === undefined && graph.name === undefined) {
+        issues.push({
+          path: at,
+          message: 'needs an id or a name (or both; the run then checks that they match)',
+        });
+      }
+      if (
+        typeof graph.schedule === 'string' &&
+        schedules !== undefined &&
+        !Object.hasOwn(schedules, graph.schedule)
+      ) {
+        issues.push({
+          path: [...at, 'schedule'],
+          message: unknownSchedule(graph.schedule, Object.keys(schedules)),
+        });
+      }
+      if (typeof graph.id === 'string') {
+        const key = graph.id.toLowerCase();
+        const first = graphIdAt.get(key);
+        if (first === undefined) graphIdAt.set(key, formatPath(at));
+        else
+          issues.push({
+            path: [...at, 'id'],
+            message: `graph id ${graph.id} is listed twice (also ${first})`,
+          });
+      }
+      if (typeof graph.name === 'string') {
+        const first = nameAt.get(graph.name);
+        if (first === undefined) nameAt.set(graph.name, formatPath(at));
+        else {
+          issues.push({
+            path: [...at, 'name'],
+            message: `graph name ${q(graph.name)} is listed twice in this project (also ${first})`,
+          });
+        }
+      }
+    }
+  }
+  return issues;
+}
+
+/**
+ * Lists where the config needs a mapping. valibot's object schemas accept arrays (as objects
+ * with keys "0", "1", …), so these are found here, and the schema's issues beneath them dropped.
+ */
+export function listsForMappings(raw: unknown): PathKey[][] {
+  const found: PathKey[][] = [];
+  const check = (value: unknown, path: PathKey[]) => {
+    if (Array.isArray(value)) found.push(path);
+    return isRecord(value);
+  };
+  if (!check(raw, []) || !isRecord(raw)) return found;
+  check(raw.settings, ['settings']);
+  if (check(raw.schedules, ['schedules']) && isRecord(raw.schedules)) {
+    for (const [name, schedule] of Object.entries(raw.schedules)) check(schedule, ['schedules', name]);
+  }
+  if (!Array.isArray(raw.projects)) return found;
+  for (const [i, project] of raw.projects.entries()) {
+    if (!check(project, ['projects', i]) || !isRecord(project) || !Array.isArray(project.graphs)) continue;
+    for (const [j, graph] of project.graphs.entries()) check(graph, ['projects', i, 'graphs', j]);
+  }
+  return found;
+}
+
+function checkSchedules(schedules: Entries): RawIssue[] {
+  const issues: RawIssue[] = [];
+  const normal = (cron: string) => cron.trim().split(/\s+/).join(' ').toUpperCase();
+  for (const [name, schedule] of Object.entries(schedules)) {
+    if (!isRecord(schedule) || typeof schedule.stop !== 'string' || typeof schedule.start !== 'string')
+      continue;
+    if ('spec' in parseCron(schedule.stop) && normal(schedule.stop) === normal(schedule.start)) {
+      issues.push({
+        path: ['schedules', name, 'start'],
+        message: `is the same as stop (${q(schedule.start)}): a start at the same instant as a stop cancels it, so the graph would never be in off-hours`,
+      });
+    }
+  }
+  return issues;
+}
+
+function unknownSchedule(name: string, defined: readonly string[]): string {
+  const guess = closest(name, defined);
+  if (guess !== undefined) return `unknown schedule ${q(name)}: did you mean ${q(guess)}?`;
+  if (defined.length === 0) return `unknown schedule ${q(name)}: no schedules are defined`;
+  return `unknown schedule ${q(name)}: defined are ${defined.map((d) => q(d)).join(', ')}`;
+}

@@ -1,0 +1,38 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { planAll } from '../../lib/run/run.js';
+import { parseConfig } from '../../lib/schedule/config.js';
+
+const FILE = 'config/schedule.example.yaml';
+
+describe('config/schedule.example.yaml', () => {
+  const { config, warnings } = parseConfig(
+    readFileSync(FILE, 'utf8'),
+    FILE,
+    new Date('2026-11-22T00:00:00Z'),
+  );
+
+  it('validates without warnings', () => {
+    expect(warnings).toEqual([]);
+  });
+
+  // `npm start` runs it at whatever time it is: some graph must be in off-hours at every instant.
+  // Every quarter hour of the weeks that could break that: winter, summer, and each DST change
+  // of the zones the example uses (New York and Berlin change on different dates).
+  it.each([
+    { week: 'winter', from: '2026-01-05' },
+    { week: 'New York springs forward', from: '2026-03-05' },
+    { week: 'Berlin springs forward', from: '2026-03-26' },
+    { week: 'summer', from: '2026-07-06' },
+    { week: 'Berlin falls back', from: '2026-10-22' },
+    { week: 'New York falls back', from: '2026-10-29' },
+  ])('has some graph in off-hours at every quarter hour of the $week week', ({ from }) => {
+    const start = Date.parse(`${from}T00:00:00Z`);
+    const uncovered: string[] = [];
+    for (let t = start; t < start + 7 * 86_400_000; t += 15 * 60_000) {
+      const at = new Date(t);
+      if (!planAll(config, at).some((r) => r.offHours)) uncovered.push(at.toISOString());
+    }
+    expect(uncovered).toEqual([]);
+  });
+});

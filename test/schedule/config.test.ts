@@ -181,7 +181,12 @@ describe('Function: loadConfig', () => {
   it('loads the example config without problems or warnings', async () => {
     const { config, warnings } = await loadConfig(EXAMPLE, new Date('2026-11-20T00:00:00Z'));
     expect(warnings).toEqual([]);
-    expect(Object.keys(config.schedules)).toEqual(['office-hours', 'weekend', 'nightly-shanghai']);
+    expect(Object.keys(config.schedules)).toEqual([
+      'office-hours',
+      'weekend',
+      'nightly-shanghai',
+      'nightly-new-york',
+    ]);
     expect(config.projects.map((p) => [p.projectId, p.apiVersion, p.endpoint])).toEqual([
       ['0123456789abcdef0123456789abcdef', 'v1', 'https://ges.eu-west-101.myhuaweicloud.eu'],
       ['fedcba9876543210fedcba9876543210', 'v2', 'https://ges.cn-north-4.myhuaweicloud.com'],

@@ -1,5 +1,6 @@
 /** Polling a stop job until it ends or the run's time budget does. */
 import type { Clock } from '../clock.js';
+import { DeadlineExceededError } from '../errors.js';
 import type { GesClient } from '../ges/client.js';
 import { errorFields } from './report.js';
 import type { ReportedJobStatus } from './types.js';
@@ -52,6 +53,8 @@ export async function waitForJob(options: {
       }
       lastProblem = undefined;
     } catch (error) {
+      // Too little time was left to start a poll at all: the run ran out of time, no read failed.
+      if (error instanceof DeadlineExceededError && error.cause === undefined) break;
       const { errorCode, message } = errorFields(error);
       lastProblem = `job status could not be read (${errorCode}: ${message})`;
     }

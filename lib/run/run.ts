@@ -6,8 +6,8 @@
 import type { Clock } from '../clock.js';
 import type { CredentialResolver } from '../credentials.js';
 import { DeadlineExceededError } from '../errors.js';
-import { GesClient } from '../ges/client.js';
-import { Transport, type TransportOptions } from '../http/transport.js';
+import type { GesClient } from '../ges/client.js';
+import type { Transport, TransportOptions } from '../http/transport.js';
 import type { Log } from '../log.js';
 import type { Config, ProjectConfig } from '../schedule/config.js';
 import { evaluateSchedule } from '../schedule/offhours.js';
@@ -46,9 +46,9 @@ export async function runRequest(request: RunRequest, now: Date, deps: RunDepend
 
 /** The `plan` action: configuration and `at` only, no API call. */
 export function planAll(config: Config, at: Date): PlanResult[] {
+  const windowOf = perSchedule(config, at, (window) => window);
   return configuredTargets(config).map(({ project, graph }) => {
-    const schedule = config.schedules[graph.schedule]!;
-    const window = evaluateSchedule(schedule, at);
+    const window = windowOf(graph.schedule);
     return {
       projectId: project.projectId,
       graphId: graph.id,
@@ -69,6 +69,36 @@ function iso<K extends string>(key: K, date: Date | undefined): Partial<Record<K
   return date ? ({ [key]: date.toISOString() } as Record<K, string>) : {};
 }
 
+/**
+ * Each schedule evaluated once per run, not once per graph: the answer depends on the schedule and
+ * the instant only (a thousand graphs on one schedule cost one evaluation, not a thousand).
+ */
+function perSchedule<T>(
+  config: Config,
+  at: Date,
+  pick: (window: ReturnType<typeof evaluateSchedule>) => T,
+): (schedule: string) => T {
+  const cache = new Map<string, T>();
+  return (name) => {
+    if (!cache.has(name)) cache.set(name, pick(evaluateSchedule(config.schedules[name]!, at)));
+    return cache.get(name)!;
+  };
+}
+
+/**
+ * The HTTP stack (undici) and the GES client, loaded by the first run that calls the API: a plan,
+ * or an event refused before any call, never loads them (a chunk of their own in the bundle).
+ */
+async function loadApi() {
+  const [{ Transport }, { GesClient }] = await Promise.all([
+    import('../http/transport.js'),
+    import('../ges/client.js'),
+  ]);
+  return { Transport, GesClient };
+}
+
+type Api = { readonly transport: Transport; readonly GesClient: typeof GesClient };
+
 type Planned = { readonly target: ResolvedTarget; readonly decision: Decision };
 
 async function reconcile(
@@ -78,6 +108,7 @@ async function reconcile(
 ): Promise<GraphResult[]> {
   const { config, log, clock, deadline } = deps;
   const projects = projectsInScope(config, request);
+  const { Transport, GesClient } = await loadApi();
   const transport = new Transport({
     concurrency: config.settings.concurrency,
     requestTimeoutMs: config.settings.requestTimeoutMs,
@@ -88,12 +119,15 @@ async function reconcile(
   try {
     const clients = new Map<ProjectConfig, GesClient>();
     const resolved = (
-      await Promise.all(projects.map((project) => readProject(project, deps, transport, clients)))
+      await Promise.all(
+        projects.map((project) => readProject(project, deps, { transport, GesClient }, clients)),
+      )
     ).flat();
     const targets = request.action === 'stop' ? selectTargets(request, resolved) : resolved;
+    const offHoursOf = perSchedule(config, now, (window) => window.offHours);
     const planned: Planned[] = targets.map((target) => ({
       target,
-      decision: decideFor(target, request, config, now),
+      decision: decideFor(target, request, offHoursOf, now),
     }));
 
     const acted = await Promise.all(
@@ -134,18 +168,19 @@ async function reconcile(
 async function readProject(
   project: ProjectConfig,
   deps: RunDependencies,
-  transport: Transport,
+  api: Api,
   clients: Map<ProjectConfig, GesClient>,
 ): Promise<ResolvedTarget[]> {
   const targets = project.graphs.map((graph) => ({ project, graph }));
   try {
     if (deps.clock.now() >= deps.deadline) throw new DeadlineExceededError(undefined);
-    const credentials = await deps.credentials.resolve(project.credentialsSecret);
-    const client = new GesClient({
+    // Secrets Manager has no deadline of its own: a fetch that hangs must not hold the run past ours.
+    const credentials = await beforeDeadline(deps.credentials.resolve(project.credentialsSecret), deps);
+    const client = new api.GesClient({
       endpoint: project.endpoint,
       apiVersion: project.apiVersion,
       credentials,
-      transport,
+      transport: api.transport,
     });
     clients.set(project, client);
     const listing = await client.listGraphs(project.projectId, { deadline: deps.deadline });
@@ -158,13 +193,34 @@ async function readProject(
   }
 }
 
-function decideFor(target: ResolvedTarget, request: RunRequest, config: Config, now: Date): Decision {
-  const schedule = config.schedules[target.graph.schedule]!;
+/** Settles as `work` does, or rejects with DeadlineExceededError when the deadline comes first. */
+async function beforeDeadline<T>(
+  work: Promise<T>,
+  deps: Pick<RunDependencies, 'deadline' | 'clock'>,
+): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const expired = new Promise<never>((_, reject) => {
+    const left = Math.max(0, deps.deadline - deps.clock.now());
+    timer = setTimeout(() => reject(new DeadlineExceededError(undefined)), left);
+  });
+  try {
+    return await Promise.race([work, expired]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+function decideFor(
+  target: ResolvedTarget,
+  request: RunRequest,
+  offHoursOf: (schedule: string) => boolean,
+  now: Date,
+): Decision {
   const adHoc = request.action === 'stop';
   return decide({
     state: target.live?.state,
     problem: target.problem,
-    offHours: adHoc ? undefined : evaluateSchedule(schedule, now).offHours,
+    offHours: adHoc ? undefined : offHoursOf(target.graph.schedule),
     skipUntil: target.graph.skipUntil,
     // An operator who names a graph means it; "all" and scheduled runs respect skipUntil.
     honourSkipUntil: !(adHoc && request.graphs !== 'all'),

@@ -3,7 +3,7 @@
  * undici and socket errors → GesTimeoutError / GesNetworkError (with `cause`), non-2xx →
  * GesHttpError. Anything unrecognised (a bug) is passed on untouched as an 'unknown' failure.
  */
-import { errors as undiciErrors } from 'undici';
+import undiciErrors from 'undici/lib/core/errors.js';
 import { GesHttpError, GesNetworkError, GesTimeoutError, type RequestInfo } from '../errors.js';
 import type { Failure } from './retry.js';
 

@@ -15,7 +15,8 @@
  *   certainly not carried out;
  * - anything else (a bug in a sign callback, an undici misuse): rethrown untouched, never retried.
  */
-import { Pool } from 'undici';
+// By path: the package index would also load fetch, WebSocket, the cache and the mock agent.
+import Pool from 'undici/lib/dispatcher/pool.js';
 import {
   DeadlineExceededError,
   type GesOffhoursError,

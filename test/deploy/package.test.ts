@@ -20,11 +20,13 @@ import {
 } from 'node:fs';
 import { builtinModules } from 'node:module';
 import { tmpdir } from 'node:os';
-import { dirname, join, relative, sep } from 'node:path';
+import { dirname, join, posix, relative, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
+import { GesSandbox, makeProjectId, makeUuid } from '../sandbox/server.js';
+import { startFakeSecretsManager } from '../support/fake-secrets-manager.js';
 import { readZip, type ZipEntry } from './zip.js';
 
 const run = promisify(execFile);
@@ -220,6 +222,8 @@ describe('osls package: build settings', () => {
       // (floydspace/serverless-esbuild#532): CI would hang instead of failing.
       skipRebuild: true,
       exclude: [],
+      // Lazily imported modules (the HTTP stack, the AWS SDK) in chunks of their own (esm only).
+      splitting: true,
       format: 'esm',
       target: 'node24',
     });
@@ -300,12 +304,19 @@ describe('osls package: IAM', () => {
 });
 
 describe('osls package: the zip', () => {
-  it('holds the bundle, its source map and the schedule config, and nothing else', () => {
-    expect(entries.map((e) => e.name).sort()).toEqual([
-      'config/schedule.yaml',
-      'functions/stop-graphs.mjs',
-      'functions/stop-graphs.mjs.map',
-    ]);
+  it('holds the bundle, its lazily loaded chunks, their source maps and the schedule config, and nothing else', () => {
+    const names = entries.map((e) => e.name);
+    const chunks = names.filter((n) => n.startsWith('functions/chunks/') && n.endsWith('.mjs'));
+    expect(chunks.length).toBeGreaterThan(0);
+    expect(names.sort()).toEqual(
+      [
+        'config/schedule.yaml',
+        'functions/stop-graphs.mjs',
+        'functions/stop-graphs.mjs.map',
+        ...chunks.flatMap((c) => [c, `${c}.map`]),
+      ].sort(),
+    );
+    for (const c of chunks) expect(c).toMatch(/^functions\/chunks\/[\w-]+\.mjs$/);
     // Lambda runs the code as another user than the file owner: everything must be world-readable.
     for (const e of entries) expect(e.mode & 0o444, e.name).toBe(0o444);
     expect(entry('config/schedule.yaml').read().toString('utf8')).toBe(
@@ -313,37 +324,54 @@ describe('osls package: the zip', () => {
     );
   });
 
-  it('is a self-contained, minified ES module bundle with a linked source map', () => {
-    const bundle = entry('functions/stop-graphs.mjs').read().toString('utf8');
-    // Only Node built-ins are imported: everything else, the AWS SDK included, is bundled. The SDK's
-    // optional SigV4a/CRT signers stay `require`s inside try/catch (unused by Secrets Manager).
+  it('is a self-contained set of minified ES modules with linked source maps', () => {
+    // Only Node built-ins and the package's own chunks are imported: everything else, the AWS SDK
+    // included, is bundled. The SDK's optional SigV4a/CRT signers stay `require`s inside try/catch
+    // (unused by Secrets Manager).
     const optional = ['@aws-sdk/signature-v4-crt', '@aws-sdk/signature-v4a'];
-    const specifiers = [
-      ...bundle.matchAll(
-        /\bfrom\s*["']([\w@/.:-]+)["']|\b(?:import|require)\s*\(\s*["']([\w@/.:-]+)["']\s*\)/g,
-      ),
-    ].map((m) => m[1] ?? m[2] ?? '');
-    expect(specifiers).toContain('node:module');
-    expect(
-      specifiers.filter(
-        (s) => !s.startsWith('node:') && !builtinModules.includes(s) && !optional.includes(s),
-      ),
-    ).toEqual([]);
-    expect(bundle).toMatch(/\/\/# sourceMappingURL=stop-graphs\.mjs\.map\s*$/);
+    const modules = entries.filter((e) => e.name.endsWith('.mjs'));
+    const names = new Set(entries.map((e) => e.name));
+    for (const module of modules) {
+      const code = module.read().toString('utf8');
+      const specifiers = [
+        ...code.matchAll(
+          /\b(?:from|import)\s*["']([\w@/.:-]+)["']|\b(?:import|require)\s*\(\s*["']([\w@/.:-]+)["']\s*\)/g,
+        ),
+      ].map((m) => m[1] ?? m[2] ?? '');
+      expect(specifiers, module.name).toContain('node:module');
+      const local = specifiers.filter((s) => s.startsWith('./') || s.startsWith('../'));
+      for (const s of local)
+        expect(names, `${module.name} imports ${s}`).toContain(posix.join(posix.dirname(module.name), s));
+      expect(
+        specifiers.filter(
+          (s) =>
+            !local.includes(s) &&
+            !s.startsWith('node:') &&
+            !builtinModules.includes(s) &&
+            !optional.includes(s),
+        ),
+        module.name,
+      ).toEqual([]);
+      const file = posix.basename(module.name);
+      expect(code, module.name).toMatch(
+        new RegExp(`//# sourceMappingURL=${file.replaceAll('.', '\\.')}\\.map\\s*$`),
+      );
+      const map = JSON.parse(entry(`${module.name}.map`).read().toString('utf8')) as {
+        sourcesContent?: unknown;
+      };
+      expect(map.sourcesContent, module.name).toBeUndefined();
+    }
     const map = JSON.parse(entry('functions/stop-graphs.mjs.map').read().toString('utf8')) as {
       sources: string[];
-      sourcesContent?: unknown;
     };
     expect(map.sources.some((s) => s.endsWith('functions/stop-graphs.ts'))).toBe(true);
-    expect(map.sourcesContent).toBeUndefined();
+    // The HTTP stack and the AWS SDK are not in the entry: a plan never loads them.
+    const main = entry('functions/stop-graphs.mjs').read().toString('utf8');
+    expect(main).not.toMatch(/llhttp|aws-sdk-js|x-amz-json-1\.1/);
   });
 
   it('runs the handler from the unpacked zip as Lambda would: a plan of the shipped config', async () => {
-    const task = join(work, 'task');
-    for (const e of entries) {
-      mkdirSync(dirname(join(task, e.name)), { recursive: true });
-      writeFileSync(join(task, e.name), e.read());
-    }
+    const task = unpack();
     const [, fn] = only('AWS::Lambda::Function');
     const { Variables } = fn.Properties.Environment as { Variables: Record<string, string> };
     const script = `
@@ -376,4 +404,83 @@ describe('osls package: the zip', () => {
     expect(summary.action).toBe('plan');
     expect(summary.results).toHaveLength(shippedConfig().graphs);
   });
+
+  it('runs a scheduled run from the unpacked zip: the HTTP and AWS SDK chunks load and work', async () => {
+    const task = unpack();
+    const projectId = makeProjectId(1);
+    const graphs = [0, 1].map((i) => ({
+      projectId,
+      id: makeUuid('package', i),
+      name: `g-${i}`,
+      status: '200',
+    }));
+    const sandbox = await GesSandbox.start({
+      graphs,
+      accounts: [{ ak: 'PACKAGETESTAK0000001', sk: 'package-sk' }],
+    });
+    const secrets = await startFakeSecretsManager({
+      'ges/package-test': JSON.stringify({ ak: 'PACKAGETESTAK0000001', sk: 'package-sk' }),
+    });
+    try {
+      const config = join(work, 'run-config.yaml');
+      writeFileSync(
+        config,
+        JSON.stringify({
+          schedules: { always: { timezone: 'UTC', stop: '* * * * *', start: '0 0 1 1 *' } },
+          projects: [
+            {
+              projectId,
+              region: 'cn-north-4',
+              endpoint: sandbox.url,
+              graphs: graphs.map((g) => ({ id: g.id, schedule: 'always' })),
+            },
+          ],
+          settings: { verifyJobs: false },
+        }),
+      );
+      const script = `
+        const { handler } = await import('./functions/stop-graphs.mjs');
+        const summary = await handler({ 'detail-type': 'Scheduled Event', source: 'aws.events', detail: {} }, {
+          awsRequestId: 'package-run', functionName: 'f', functionVersion: '$LATEST', invokedFunctionArn: 'arn',
+          memoryLimitInMB: '256', logGroupName: 'g', logStreamName: 's', callbackWaitsForEmptyEventLoop: true,
+          getRemainingTimeInMillis: () => 60000,
+        });
+        process.stdout.write('\\nSUMMARY ' + JSON.stringify(summary.counts) + '\\n');
+      `;
+      const { stdout } = await run(process.execPath, ['--input-type=module', '-e', script], {
+        cwd: task,
+        timeout: 30_000,
+        env: {
+          PATH: process.env.PATH ?? '',
+          NODE_OPTIONS: '--enable-source-maps',
+          SCHEDULE_CONFIG: config,
+          GES_CREDENTIALS_SECRET: 'ges/package-test',
+          LOG_LEVEL: 'SILENT',
+          AWS_REGION: 'eu-central-1',
+          AWS_ACCESS_KEY_ID: 'AKIDPACKAGETEST',
+          AWS_SECRET_ACCESS_KEY: 'package-test',
+          AWS_ENDPOINT_URL_SECRETS_MANAGER: secrets.endpoint,
+          TZ: 'UTC',
+        },
+      });
+      const line = stdout.split('\n').find((l) => l.startsWith('SUMMARY '));
+      expect(line, stdout).toBeDefined();
+      expect(JSON.parse(line!.slice('SUMMARY '.length))).toMatchObject({ stopped: 2, failed: 0 });
+      expect(sandbox.count({ kind: 'stop' })).toBe(2);
+      expect(secrets.requests.map((r) => r.secretId)).toEqual(['ges/package-test']);
+    } finally {
+      await sandbox.close();
+      await secrets.close();
+    }
+  });
 });
+
+/** The zip's files in a task root of their own, as Lambda unpacks them (again: same files, no harm). */
+function unpack(): string {
+  const task = join(work, 'task');
+  for (const e of entries) {
+    mkdirSync(dirname(join(task, e.name)), { recursive: true });
+    writeFileSync(join(task, e.name), e.read());
+  }
+  return task;
+}

@@ -106,7 +106,7 @@ async function reconcile(
   now: Date,
   deps: RunDependencies,
 ): Promise<GraphResult[]> {
-  const { config, log, clock, deadline } = deps;
+  const { config, log, clock } = deps;
   const projects = projectsInScope(config, request);
   const { Transport, GesClient } = await loadApi();
   const transport = new Transport({
@@ -118,50 +118,58 @@ async function reconcile(
   });
   try {
     const clients = new Map<ProjectConfig, GesClient>();
-    const resolved = (
-      await Promise.all(
-        projects.map((project) => readProject(project, deps, { transport, GesClient }, clients)),
-      )
-    ).flat();
-    const targets = request.action === 'stop' ? selectTargets(request, resolved) : resolved;
+    const read = (project: ProjectConfig) => readProject(project, deps, { transport, GesClient }, clients);
     const offHoursOf = perSchedule(config, now, (window) => window.offHours);
-    const planned: Planned[] = targets.map((target) => ({
-      target,
-      decision: decideFor(target, request, offHoursOf, now),
-    }));
-
-    const acted = await Promise.all(
-      planned.map(async ({ target, decision }) => {
-        if (decision.kind !== 'stop') return baseResult(target, outcomeOf(decision), decision);
-        if (request.dryRun) return baseResult(target, Outcome.wouldStop, { message: 'graph is running' });
-        const graphId = target.live!.id;
-        const client = clients.get(target.project)!;
-        const stop = await stopSafely({
-          client,
-          projectId: target.project.projectId,
-          graphId,
-          deadline,
-          now: clock.now,
-          log,
-        });
-        if (stop.kind === 'stopped') {
-          return {
-            ...baseResult(
-              target,
-              Outcome.stopped,
-              stop.message === undefined ? {} : { message: stop.message },
-            ),
-            ...(stop.jobId === undefined ? {} : { jobId: stop.jobId }),
-          };
-        }
-        return baseResult(target, outcomeOf(stop), stop);
-      }),
-    );
-    if (!config.settings.verifyJobs || request.dryRun) return acted;
-    return await Promise.all(acted.map((result, i) => verify(result, planned[i]!.target, deps, clients)));
+    const planAndAct = (targets: readonly ResolvedTarget[]) =>
+      actOn(
+        targets.map((target) => ({ target, decision: decideFor(target, request, offHoursOf, now) })),
+        request.dryRun,
+        deps,
+        clients,
+      );
+    if (request.action === 'stop') {
+      // Names may point into any project: every listing first, so that an unknown or ambiguous
+      // name refuses the request before anything is stopped.
+      const resolved = (await Promise.all(projects.map(read))).flat();
+      return await planAndAct(selectTargets(request, resolved));
+    }
+    // Scheduled: each project acts as soon as its own listing is in, so a slow secret or
+    // endpoint in one project never eats the time of the others.
+    return (await Promise.all(projects.map(async (project) => planAndAct(await read(project))))).flat();
   } finally {
     await transport.close();
   }
+}
+
+/** Act on one set of decisions: stop (or, in a dry run, report) what was planned, then verify. */
+async function actOn(
+  planned: readonly Planned[],
+  dryRun: boolean,
+  deps: RunDependencies,
+  clients: Map<ProjectConfig, GesClient>,
+): Promise<GraphResult[]> {
+  const { log, clock, deadline } = deps;
+  const acted = await Promise.all(
+    planned.map(async ({ target, decision }) => {
+      if (decision.kind !== 'stop') return baseResult(target, outcomeOf(decision), decision);
+      if (dryRun) return baseResult(target, Outcome.wouldStop, { message: 'graph is running' });
+      const stop = await stopSafely({
+        client: clients.get(target.project)!,
+        projectId: target.project.projectId,
+        graphId: target.live!.id,
+        deadline,
+        now: clock.now,
+        log,
+      });
+      if (stop.kind !== 'stopped') return baseResult(target, outcomeOf(stop), stop);
+      return {
+        ...baseResult(target, Outcome.stopped, stop.message === undefined ? {} : { message: stop.message }),
+        ...(stop.jobId === undefined ? {} : { jobId: stop.jobId }),
+      };
+    }),
+  );
+  if (!deps.config.settings.verifyJobs || dryRun) return acted;
+  return Promise.all(acted.map((result, i) => verify(result, planned[i]!.target, deps, clients)));
 }
 
 /** Credentials, client and listing for one project; any failure fails that project's graphs only. */

@@ -78,6 +78,10 @@ describe('a credentials secret that never answers', () => {
       expect(r.message).toContain(`project ${PROJECT_C}`);
     }
     expect(world.sandbox.requests.filter((r) => r.projectId === PROJECT_C)).toEqual([]);
+    // The other projects did not wait for C: they listed, stopped and reported as usual.
+    const others = results.filter((x) => x.projectId !== PROJECT_C);
+    expect(others.filter((r) => r.outcome === 'failed')).toEqual([]);
+    expect(others.filter((r) => r.outcome === 'stopped').length).toBeGreaterThan(0);
     // The handler throws after logging such a summary, as for any failed graph.
     expect(failureOf(summary as Summary)).toBeInstanceOf(GraphsFailedError);
 

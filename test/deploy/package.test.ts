@@ -25,6 +25,7 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
+import type { Summary } from '../../lib/run/types.js';
 import { GesSandbox, makeProjectId, makeUuid } from '../sandbox/server.js';
 import { startFakeSecretsManager } from '../support/fake-secrets-manager.js';
 import { readZip, type ZipEntry } from './zip.js';
@@ -99,9 +100,14 @@ function shippedConfig(): { graphs: number; secrets: string[] } {
   };
 }
 
+/** The repo copy osls works in, and the bare environment it runs with. */
+let service: string;
+let oslsEnv: Record<string, string>;
+const OSLS = join(REPO, 'node_modules', 'osls', 'bin', 'serverless.js');
+
 beforeAll(async () => {
   work = mkdtempSync(join(tmpdir(), 'ges-offhours-package-'));
-  const service = join(work, 'service');
+  service = join(work, 'service');
   out = join(work, 'out');
   const skipped = new Set(['node_modules', '.git', '.serverless', '.esbuild', 'coverage']);
   cpSync(REPO, service, {
@@ -120,18 +126,17 @@ beforeAll(async () => {
   const tmp = join(work, 'tmp');
   mkdirSync(home);
   mkdirSync(tmp);
-  const env = {
+  const env = (oslsEnv = {
     PATH: process.env.PATH ?? '',
     HOME: home,
     USERPROFILE: home,
     TMPDIR: tmp,
     TMP: tmp,
     TEMP: tmp,
-  };
+  });
   const started = performance.now();
-  const osls = join(REPO, 'node_modules', 'osls', 'bin', 'serverless.js');
   const args = [
-    osls,
+    OSLS,
     'package',
     '--stage',
     'test',
@@ -165,6 +170,33 @@ beforeAll(async () => {
 
 afterAll(() => {
   if (work) rmSync(work, { recursive: true, force: true });
+});
+
+describe('osls invoke local', () => {
+  // osls v3 never loads .mjs handlers; deploy/invoke-local-esm.cjs bridges to the ESM bundle.
+  it('runs the bundled handler: a plan of the shipped config', async () => {
+    const { stdout } = await run(
+      process.execPath,
+      [
+        OSLS,
+        'invoke',
+        'local',
+        '-f',
+        'stopGraphs',
+        '--stage',
+        'test',
+        '--region',
+        'eu-central-1',
+        `--param=credentialsSecret=${SECRET_ARN}`,
+        '--data',
+        '{"action":"plan","at":"2026-03-29T01:30:00Z"}',
+      ],
+      { cwd: service, env: oslsEnv, timeout: 60_000 },
+    );
+    const printed = JSON.parse(stdout.slice(stdout.lastIndexOf('\n{\n') + 1)) as Summary;
+    expect(printed).toMatchObject({ action: 'plan', at: '2026-03-29T01:30:00.000Z' });
+    expect(printed.results).toHaveLength(shippedConfig().graphs);
+  }, 90_000);
 });
 
 describe('osls package: the function', () => {

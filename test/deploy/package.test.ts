@@ -28,6 +28,7 @@ import { parse } from 'yaml';
 import type { Summary } from '../../lib/run/types.js';
 import { GesSandbox, makeProjectId, makeUuid } from '../sandbox/server.js';
 import { startFakeSecretsManager } from '../support/fake-secrets-manager.js';
+import { secretArnByName } from './arns.js';
 import { readZip, type ZipEntry } from './zip.js';
 
 const run = promisify(execFile);
@@ -39,21 +40,7 @@ const SECRET_ARN = 'arn:aws:secretsmanager:eu-central-1:123456789012:secret:ges/
 const EXTRA_ARN = 'arn:aws:secretsmanager:eu-west-1:210987654321:secret:ges/other-account-XyZ123';
 const EXTRA_NAME = 'ges/third-account';
 
-/** The IAM resource deploy/secret-arns.cjs builds for a secret given by name. */
-const nameArn = (name: string) => ({
-  'Fn::Join': [
-    '',
-    [
-      'arn:',
-      { Ref: 'AWS::Partition' },
-      ':secretsmanager:',
-      { Ref: 'AWS::Region' },
-      ':',
-      { Ref: 'AWS::AccountId' },
-      `:secret:${name}-??????`,
-    ],
-  ],
-});
+const nameArn = secretArnByName;
 
 interface CfResource {
   Type: string;
@@ -126,14 +113,15 @@ beforeAll(async () => {
   const tmp = join(work, 'tmp');
   mkdirSync(home);
   mkdirSync(tmp);
-  const env = (oslsEnv = {
+  oslsEnv = {
     PATH: process.env.PATH ?? '',
     HOME: home,
     USERPROFILE: home,
     TMPDIR: tmp,
     TMP: tmp,
     TEMP: tmp,
-  });
+  };
+  const env = oslsEnv;
   const started = performance.now();
   const args = [
     OSLS,

@@ -7,6 +7,7 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { secretArnByName } from './arns.js';
 
 type Resolver = (input: {
   resolveVariable: (variable: string) => Promise<unknown>;
@@ -42,20 +43,7 @@ function resolve(params: Record<string, string>, configFile = NO_SECRETS) {
   });
 }
 
-const byName = (name: string) => ({
-  'Fn::Join': [
-    '',
-    [
-      'arn:',
-      { Ref: 'AWS::Partition' },
-      ':secretsmanager:',
-      { Ref: 'AWS::Region' },
-      ':',
-      { Ref: 'AWS::AccountId' },
-      `:secret:${name}-??????`,
-    ],
-  ],
-});
+const byName = secretArnByName;
 
 const ARN = 'arn:aws:secretsmanager:eu-central-1:123456789012:secret:ges/credentials-AbCdEf';
 const CN_ARN = 'arn:aws-cn:secretsmanager:cn-north-1:123456789012:secret:ges/cn-Q1w2E3';

@@ -8,6 +8,7 @@ import { readEnvironment } from '../lib/env.js';
 import { isGesOffhoursError } from '../lib/errors.js';
 import { failureOf, invoke } from '../lib/invoke.js';
 import { powertoolsLog } from '../lib/powertools-log.js';
+import { summaryForLog } from '../lib/run/report.js';
 import type { Summary } from '../lib/run/types.js';
 
 // Created once per container: warm invocations reuse the Secrets Manager client and its connections.
@@ -34,7 +35,7 @@ export async function handler(event: unknown, context: Context): Promise<Summary
     });
     throw error;
   }
-  log.info('run summary', { summary });
+  log.info('run summary', { summary: summaryForLog(summary) });
   const failure = failureOf(summary);
   if (failure) throw failure;
   return summary;

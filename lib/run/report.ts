@@ -84,3 +84,24 @@ export function logResult(log: Log, result: GraphResult): void {
       log.debug(`graph ${result.outcome}`, fields);
   }
 }
+
+/** CloudWatch Logs caps one event at 256 KB; keep the summary line well under it. */
+export const MAX_SUMMARY_LOG_BYTES = 200_000;
+
+/**
+ * The summary as logged: whole when it fits in one log event; otherwise the quiet results
+ * (skipped, already stopped, plan entries) are left out, and the line says how many, while every
+ * stopped, failed and would-stop graph stays. The handler still returns the whole summary.
+ */
+export function summaryForLog(
+  summary: Summary,
+  maxBytes = MAX_SUMMARY_LOG_BYTES,
+): Summary & { omittedResults?: number } {
+  if (Buffer.byteLength(JSON.stringify(summary)) <= maxBytes) return summary;
+  const loud = summary.results.filter(
+    (r) =>
+      'outcome' in r &&
+      (r.outcome === Outcome.stopped || r.outcome === Outcome.failed || r.outcome === Outcome.wouldStop),
+  );
+  return { ...summary, results: loud, omittedResults: summary.results.length - loud.length };
+}

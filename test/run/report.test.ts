@@ -1,0 +1,58 @@
+import { describe, expect, it } from 'vitest';
+import { summaryForLog } from '../../lib/run/report.js';
+import type { GraphResult, Summary } from '../../lib/run/types.js';
+
+function result(i: number, outcome: GraphResult['outcome']): GraphResult {
+  return {
+    projectId: '0123456789abcdef0123456789abcdef',
+    graphId: `00000000-0000-4000-a000-${String(i).padStart(12, '0')}`,
+    graphName: `graph-${i}`,
+    outcome,
+    ...(outcome === 'stopped' ? { jobId: `job-${i}`, jobStatus: 'success' as const } : {}),
+    ...(outcome === 'skipped' ? { reason: 'on-hours' as const, message: 'schedule is in on-hours' } : {}),
+  };
+}
+
+function summary(results: GraphResult[]): Summary {
+  return {
+    runId: 'r',
+    action: 'reconcile',
+    dryRun: false,
+    at: '2026-11-23T20:00:00.000Z',
+    results,
+    counts: { stopped: 0, alreadyStopped: 0, skipped: 0, failed: 0, wouldStop: 0 },
+  };
+}
+
+describe('summaryForLog: the summary line stays under the CloudWatch event limit', () => {
+  it('logs a summary that fits as it is', () => {
+    const s = summary([result(1, 'stopped'), result(2, 'skipped')]);
+    expect(summaryForLog(s)).toBe(s);
+  });
+
+  it('drops only the quiet results of a large run, and says how many', () => {
+    const outcomes: GraphResult['outcome'][] = [
+      'stopped',
+      'skipped',
+      'already-stopped',
+      'failed',
+      'would-stop',
+    ];
+    const results = Array.from({ length: 5_000 }, (_, i) => result(i, outcomes[i % outcomes.length]!));
+    const logged = summaryForLog(summary(results));
+    expect(Buffer.byteLength(JSON.stringify(logged))).toBeLessThan(1_000_000);
+    expect(logged.omittedResults).toBe(2_000);
+    expect(new Set(logged.results.map((r) => (r as GraphResult).outcome))).toEqual(
+      new Set(['stopped', 'failed', 'would-stop']),
+    );
+    expect(logged.results).toHaveLength(3_000);
+  });
+
+  it('keeps every stopped graph with its job id even when shedding', () => {
+    const results = Array.from({ length: 1_000 }, (_, i) => result(i, i % 2 ? 'stopped' : 'skipped'));
+    const logged = summaryForLog(summary(results), 10_000);
+    expect(logged.results.map((r) => (r as GraphResult).jobId)).toEqual(
+      results.filter((r) => r.outcome === 'stopped').map((r) => r.jobId),
+    );
+  });
+});

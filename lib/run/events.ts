@@ -23,12 +23,19 @@ export function parseEvent(event: unknown): RunRequest {
   if (event === undefined || event === null) return { action: 'reconcile', dryRun: false };
   if (!isRecord(event))
     throw new EventError(`event must be a JSON object, got ${JSON.stringify(event)}; ${EXAMPLES}`);
-  // EventBridge scheduled events carry their own fields; only their detail-type matters.
+  // EventBridge scheduled events carry fields of their own; only their detail-type matters. One
+  // that also says `action` or `dryRun` was edited by hand: refuse it rather than guess which
+  // half was meant (a dropped "dryRun": true would stop graphs for real).
   if (event['detail-type'] === 'Scheduled Event' || event.source === 'aws.events') {
+    if ('action' in event || 'dryRun' in event) {
+      throw new EventError(
+        `a scheduled event with "action" or "dryRun" is ambiguous: send {"dryRun": true} or {"action": ...} alone; ${EXAMPLES}`,
+      );
+    }
     return { action: 'reconcile', dryRun: false };
   }
   const action = event.action ?? 'reconcile';
-  if (typeof action !== 'string' || !(action in KEYS)) {
+  if (typeof action !== 'string' || !Object.hasOwn(KEYS, action)) {
     throw new EventError(`unknown action ${JSON.stringify(action)}; ${EXAMPLES}`);
   }
   const unknown = Object.keys(event).filter((k) => !KEYS[action]!.includes(k));

@@ -197,7 +197,7 @@ async function readProject(
     const { errorCode, message } = errorFields(error);
     deps.log.error('project failed', { projectId: project.projectId, errorCode, error: message });
     const problem = { errorCode, message: `project ${project.projectId}: ${message}` };
-    return targets.map((target) => ({ ...target, live: undefined, problem }));
+    return targets.map((target) => ({ ...target, live: undefined, problem, unlisted: true }));
   }
 }
 

@@ -16,6 +16,8 @@ export interface Target {
 export interface ResolvedTarget extends Target {
   readonly live: Graph | undefined;
   readonly problem?: { readonly errorCode: string; readonly message: string } | undefined;
+  /** The project could not be listed at all (credentials, network…): what GES holds is unknown. */
+  readonly unlisted?: boolean | undefined;
 }
 
 export function configuredTargets(config: Config): Target[] {
@@ -24,33 +26,56 @@ export function configuredTargets(config: Config): Target[] {
 
 /** Matches one project's configured graphs against its listing. */
 export function resolveTargets(targets: readonly Target[], listing: readonly Graph[]): ResolvedTarget[] {
-  const byId = new Map(listing.map((g) => [g.id, g]));
-  return targets.map((target) => {
-    const { id, name } = target.graph;
-    if (id !== undefined) {
-      const live = byId.get(id);
-      if (!live) return { ...target, live, problem: notFound(`id ${id}`) };
-      if (name !== undefined && live.name !== name) {
-        return {
-          ...target,
-          live,
-          problem: {
-            errorCode: ResultCode.mismatch,
-            message: `graph ${id} is named "${live.name}" in GES, not "${name}" as configured; fix the config`,
-          },
-        };
-      }
-      return { ...target, live };
+  return refuseDuplicates(targets.map((target) => resolveOne(target, listing)));
+}
+
+function resolveOne(target: Target, listing: readonly Graph[]): ResolvedTarget {
+  const { id, name } = target.graph;
+  if (id !== undefined) {
+    const live = listing.find((g) => g.id === id);
+    if (!live) return { ...target, live, problem: notFound(`id ${id}`) };
+    if (name !== undefined && live.name !== name) {
+      return {
+        ...target,
+        live,
+        problem: {
+          errorCode: ResultCode.mismatch,
+          message: `graph ${id} is named "${live.name}" in GES, not "${name}" as configured; fix the config`,
+        },
+      };
     }
-    const matches = listing.filter((g) => g.name === name);
-    if (matches.length === 1) return { ...target, live: matches[0] };
-    if (matches.length === 0) return { ...target, live: undefined, problem: notFound(`name "${name}"`) };
+    return { ...target, live };
+  }
+  const matches = listing.filter((g) => g.name === name);
+  if (matches.length === 1) return { ...target, live: matches[0] };
+  if (matches.length === 0) return { ...target, live: undefined, problem: notFound(`name "${name}"`) };
+  return {
+    ...target,
+    live: undefined,
+    problem: {
+      errorCode: ResultCode.ambiguous,
+      message: `${matches.length} graphs are named "${name}" in this project (${matches.map((g) => g.id).join(', ')}); configure it by id`,
+    },
+  };
+}
+
+/**
+ * Two entries (one by id, one by name, say) that turn out to be the same GES graph would send it
+ * two stops, or stop it in the on-hours of one of two schedules: neither entry is acted on.
+ */
+function refuseDuplicates(resolved: ResolvedTarget[]): ResolvedTarget[] {
+  const byGraph = new Map<string, ResolvedTarget[]>();
+  for (const t of resolved) {
+    if (t.live && !t.problem) byGraph.set(t.live.id, [...(byGraph.get(t.live.id) ?? []), t]);
+  }
+  return resolved.map((t) => {
+    const same = t.live && !t.problem ? byGraph.get(t.live.id) : undefined;
+    if (!same || same.length < 2) return t;
     return {
-      ...target,
-      live: undefined,
+      ...t,
       problem: {
-        errorCode: ResultCode.ambiguous,
-        message: `${matches.length} graphs are named "${name}" in this project (${matches.map((g) => g.id).join(', ')}); configure it by id`,
+        errorCode: ResultCode.duplicate,
+        message: `graph ${t.live!.id} is configured ${same.length} times (${same.map((x) => x.graph.path).join(', ')}); keep one entry`,
       },
     };
   });
@@ -76,31 +101,46 @@ export function projectsInScope(config: Config, request: RunRequest): readonly P
 
 /**
  * The targets an ad-hoc stop names, by configured id or name or by the name GES lists. Throws
- * before anything is stopped when a name is unknown, or is used in several projects without a
- * projectId to choose.
+ * before anything is stopped when a name is unknown, names several graphs (in one project or
+ * several), or is known only from GES while some project could not be listed.
  */
 export function selectTargets(request: StopRequest, resolved: readonly ResolvedTarget[]): ResolvedTarget[] {
   if (request.graphs === 'all') return [...resolved];
+  const unlisted = [...new Set(resolved.filter((t) => t.unlisted).map((t) => t.project.projectId))];
   const selected = new Set<ResolvedTarget>();
   const unknown: string[] = [];
   const ambiguous: string[] = [];
+  const unsure: string[] = [];
   for (const selector of request.graphs) {
-    const matches = resolved.filter((t) =>
-      [t.graph.id, t.graph.name, t.live?.id, t.live?.name].some((v) => v !== undefined && v === selector),
-    );
-    const projects = new Set(matches.map((t) => t.project.projectId));
-    if (matches.length === 0) unknown.push(selector);
-    else if (projects.size > 1) ambiguous.push(`"${selector}" (in projects ${[...projects].join(', ')})`);
+    const byConfig = resolved.filter((t) => t.graph.id === selector || t.graph.name === selector);
+    const byGes = resolved.filter((t) => t.live?.id === selector || t.live?.name === selector);
+    const matches = [...new Set([...byConfig, ...byGes])];
+    const projects = [...new Set(matches.map((t) => t.project.projectId))];
+    const graphs = new Set(matches.map((t) => t.live?.id ?? t.graph.id ?? t.graph.name));
+    if (matches.length === 0) unknown.push(`"${selector}"`);
+    else if (projects.length > 1) ambiguous.push(`"${selector}" (in projects ${projects.join(', ')})`);
+    else if (graphs.size > 1)
+      ambiguous.push(`"${selector}" (${graphs.size} graphs in project ${projects[0]})`);
+    // Known only by the name GES lists: a project that could not be listed may hold one too.
+    else if (byConfig.length === 0 && unlisted.length > 0) unsure.push(`"${selector}"`);
     else for (const m of matches) selected.add(m);
   }
   const problems: string[] = [];
+  const notListed = unlisted.length > 0 ? ` (project ${unlisted.join(', ')} could not be listed)` : '';
   if (unknown.length > 0) {
     problems.push(
-      `unknown graph${unknown.length > 1 ? 's' : ''} ${unknown.map((s) => `"${s}"`).join(', ')}: not in the config`,
+      `unknown graph${unknown.length > 1 ? 's' : ''} ${unknown.join(', ')}: not in the config${notListed}`,
     );
   }
-  if (ambiguous.length > 0)
-    problems.push(`name used in several projects, add "projectId": ${ambiguous.join('; ')}`);
+  if (ambiguous.length > 0) {
+    problems.push(`name used for several graphs, add "projectId" or use the id: ${ambiguous.join('; ')}`);
+  }
+  if (unsure.length > 0) {
+    problems.push(
+      `${unsure.join(', ')} may also name a graph in project ${unlisted.join(', ')}, which could not be listed: ` +
+        'use the id or the configured name, or add "projectId"',
+    );
+  }
   if (problems.length > 0) throw new EventError(`nothing was stopped: ${problems.join('; ')}`);
   return resolved.filter((t) => selected.has(t));
 }

@@ -83,4 +83,5 @@ export const ResultCode = {
   notFound: 'GES.7000',
   ambiguous: 'AMBIGUOUS_NAME',
   mismatch: 'ID_NAME_MISMATCH',
+  duplicate: 'DUPLICATE_GRAPH',
 } as const;

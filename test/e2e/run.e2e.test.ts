@@ -233,6 +233,29 @@ describe('failures', () => {
     expect(String(error)).toContain('2 of 26 graphs failed');
   });
 
+  it('a graph configured twice (by id and by name) is refused, not stopped twice', async () => {
+    const base = twoProjectWorld();
+    const [v1, v2] = base.projects;
+    const twice = await startWorld({
+      ...base,
+      projects: [
+        { ...v1!, graphs: [...v1!.graphs, { name: graphName(PROJECT_V1, 0), schedule: 'days' }] },
+        v2!,
+      ],
+    });
+    try {
+      const { summary } = await twice.invoke(scheduled, { now: MONDAY_NIGHT });
+      const results = graphResults(summary?.results).filter((r) => r.graphId === graphId(PROJECT_V1, 0));
+      expect(results.map((r) => [r.outcome, r.errorCode])).toEqual([
+        ['failed', 'DUPLICATE_GRAPH'],
+        ['failed', 'DUPLICATE_GRAPH'],
+      ]);
+      expect(twice.sandbox.count({ kind: 'stop', graphId: graphId(PROJECT_V1, 0) })).toBe(0);
+    } finally {
+      await twice.close();
+    }
+  });
+
   it('credentials refused for one project fail only that project, with the gateway code', async () => {
     const wrong = await startWorld(
       twoProjectWorld({

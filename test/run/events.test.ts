@@ -95,6 +95,22 @@ describe('parseEvent: refused events say what is wrong', () => {
       words: 'with a zone',
     },
     { name: 'a plan time that is no date', event: { action: 'plan', at: 'tomorrow' }, words: 'ISO-8601' },
+    {
+      name: 'an inherited property name as action',
+      event: { action: 'constructor' },
+      words: 'unknown action "constructor"',
+    },
+    { name: 'another inherited name', event: { action: '__proto__' }, words: 'unknown action "__proto__"' },
+    {
+      name: 'a scheduled event with dryRun added by hand',
+      event: { ...scheduled, dryRun: true },
+      words: 'a scheduled event with "action" or "dryRun" is ambiguous',
+    },
+    {
+      name: 'a scheduled event with an action added by hand',
+      event: { 'detail-type': 'Scheduled Event', action: 'stop', graphs: ['x'] },
+      words: 'is ambiguous',
+    },
   ])('refuses $name', ({ event, words }) => {
     expect(() => parseEvent(event)).toThrow(EventError);
     expect(() => parseEvent(event)).toThrow(words);

@@ -50,6 +50,21 @@ describe('resolveTargets: configured graphs against the listing', () => {
     expect(resolved?.problem?.errorCode).toBe(problem);
   });
 
+  it('refuses both entries when an id and a name point at the same graph', () => {
+    const resolved = resolveTargets(
+      targets(project(P1, [{ id: 'id-a' }, { name: 'alpha' }, { id: 'id-b' }])),
+      listing,
+    );
+    expect(resolved.map((t) => t.problem?.errorCode)).toEqual([
+      'DUPLICATE_GRAPH',
+      'DUPLICATE_GRAPH',
+      undefined,
+    ]);
+    expect(resolved[0]?.problem?.message).toBe(
+      'graph id-a is configured 2 times (projects[0].graphs[0], projects[0].graphs[1]); keep one entry',
+    );
+  });
+
   it('says which graphs share an ambiguous name and how to fix it', () => {
     const [resolved] = resolveTargets(targets(project(P1, [{ name: 'twin' }])), listing);
     expect(resolved?.problem?.message).toBe(
@@ -89,11 +104,34 @@ describe('selectTargets: what an ad-hoc stop names', () => {
     {
       name: 'a name configured in two projects',
       graphs: ['shared'],
-      words: `add "projectId": "shared" (in projects ${P1}, ${P2})`,
+      words: `add "projectId" or use the id: "shared" (in projects ${P1}, ${P2})`,
     },
   ])('refuses $name', ({ graphs, words }) => {
     expect(() => selectTargets(stop(graphs), resolved)).toThrow(EventError);
     expect(() => selectTargets(stop(graphs), resolved)).toThrow(words);
+  });
+
+  it('refuses a GES name that two configured graphs of one project share', () => {
+    const p = project(P1, [{ id: 'id-c' }, { id: 'id-d' }]);
+    const twins = resolveTargets(targets(p), listing);
+    expect(() => selectTargets(stop(['twin']), twins)).toThrow(`"twin" (2 graphs in project ${P1})`);
+    expect(selectTargets(stop(['id-d']), twins).map((t) => t.live?.id)).toEqual(['id-d']);
+  });
+
+  it('refuses a name known only from GES while another project could not be listed', () => {
+    const unlisted = targets(p2).map((t) => ({ ...t, live: undefined, unlisted: true }));
+    const partial = [...resolveTargets(targets(p1), listing), ...unlisted];
+    expect(() => selectTargets(stop(['alpha']), partial)).toThrow(
+      `"alpha" may also name a graph in project ${P2}, which could not be listed`,
+    );
+    // The configured name and the id are unambiguous whatever GES holds.
+    expect(selectTargets(stop(['beta', 'id-a']), partial).map((t) => t.graph.id ?? t.graph.name)).toEqual([
+      'id-a',
+      'beta',
+    ]);
+    expect(() => selectTargets(stop(['nope']), partial)).toThrow(
+      `not in the config (project ${P2} could not be listed)`,
+    );
   });
 
   it('scopes to one project with projectId, and refuses a project that is not configured', () => {

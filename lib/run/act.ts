@@ -17,6 +17,9 @@ export type StopResult =
 /** GES answers meaning "this graph is not running": someone or something stopped it first. */
 const NOT_RUNNING_CODES = new Set(['GES.7001', 'GES.7003']);
 
+/** GES.7002: the graph is being backed up; busy, not failed (ges-api.md). */
+const BACKING_UP = 'GES.7002';
+
 /** How often a stop is sent again after its answer was lost and the graph was seen still running. */
 const MAX_STOP_SENDS = 3;
 
@@ -41,9 +44,25 @@ export async function stopSafely(target: StopTarget): Promise<StopResult> {
       return { kind: 'stopped', jobId: await client.stopGraph(projectId, graphId, call) };
     } catch (error) {
       if (error instanceof GesHttpError && error.gesCode && NOT_RUNNING_CODES.has(error.gesCode)) {
+        // After a lost answer, "not running" most likely means our own earlier stop took effect
+        // (GES may show the new state only after a moment): report it as ours, job id unknown.
+        if (lost) {
+          return {
+            kind: 'stopped',
+            jobId: undefined,
+            message: `an earlier stop's answer was lost and GES now answers ${error.gesCode}: the stop was carried out (job id unknown)`,
+          };
+        }
         return {
           kind: 'already-stopped',
           message: `GES answered ${error.gesCode}: the graph is not running`,
+        };
+      }
+      if (error instanceof GesHttpError && error.gesCode === BACKING_UP) {
+        return {
+          kind: 'skip',
+          reason: SkipReason.busy,
+          message: 'graph is being backed up (GES.7002); a later run will stop it',
         };
       }
       if (!(error instanceof OutcomeUnknownError)) return { kind: 'fail', ...errorFields(error) };

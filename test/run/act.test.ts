@@ -1,0 +1,124 @@
+import { describe, expect, it } from 'vitest';
+import { GesHttpError, GesTimeoutError, OutcomeUnknownError } from '../../lib/errors.js';
+import type { GesClient } from '../../lib/ges/client.js';
+import { type Graph, graphStateOf } from '../../lib/ges/types.js';
+import { silentLog } from '../../lib/log.js';
+import { type StopResult, stopSafely } from '../../lib/run/act.js';
+
+const REQUEST = { method: 'POST', url: '/v2/p/graphs/g/stop' };
+const lost = () => new OutcomeUnknownError(REQUEST, { cause: new GesTimeoutError(REQUEST, 300) });
+const http = (status: number, gesCode: string) => new GesHttpError({ status, gesCode, request: REQUEST });
+const graph = (status: string): Graph => ({ id: 'g', name: 'g', status, state: graphStateOf(status) });
+
+/** A client that answers stops and reads from scripts, in turn, and counts stops. */
+function scripted(stops: (string | Error)[], reads: (Graph | Error)[] = []) {
+  const calls = { stops: 0, reads: 0 };
+  const client = {
+    stopGraph: async () => {
+      const answer = stops[calls.stops++]!;
+      if (answer instanceof Error) throw answer;
+      return answer;
+    },
+    getGraph: async () => {
+      const answer = reads[calls.reads++]!;
+      if (answer instanceof Error) throw answer;
+      return answer;
+    },
+  } as unknown as GesClient;
+  return { client, calls };
+}
+
+describe('stopSafely: one stop, never sent blindly twice', () => {
+  it.each<{
+    name: string;
+    stops: (string | Error)[];
+    reads?: (Graph | Error)[];
+    expected: Partial<StopResult>;
+    sends: number;
+  }>([
+    {
+      name: 'accepted: the job id',
+      stops: ['job-1'],
+      expected: { kind: 'stopped', jobId: 'job-1' },
+      sends: 1,
+    },
+    {
+      name: 'GES.7001: already stopped',
+      stops: [http(400, 'GES.7001')],
+      expected: { kind: 'already-stopped' },
+      sends: 1,
+    },
+    {
+      name: 'GES.7003: already stopped',
+      stops: [http(400, 'GES.7003')],
+      expected: { kind: 'already-stopped' },
+      sends: 1,
+    },
+    {
+      name: 'GES.7002: busy backing up',
+      stops: [http(400, 'GES.7002')],
+      expected: { kind: 'skip', reason: 'busy' },
+      sends: 1,
+    },
+    {
+      name: 'refused: the GES code',
+      stops: [http(403, 'GES.0016')],
+      expected: { kind: 'fail', errorCode: 'GES.0016' },
+      sends: 1,
+    },
+    {
+      name: 'answer lost, graph now stopping: stopped, job id unknown',
+      stops: [lost()],
+      reads: [graph('901')],
+      expected: { kind: 'stopped', jobId: undefined },
+      sends: 1,
+    },
+    {
+      name: 'answer lost, graph still running: sent again once',
+      stops: [lost(), 'job-2'],
+      reads: [graph('200')],
+      expected: { kind: 'stopped', jobId: 'job-2' },
+      sends: 2,
+    },
+    {
+      name: 'answer lost, state lagging, second send says not running: it was our stop',
+      stops: [lost(), http(400, 'GES.7001')],
+      reads: [graph('200')],
+      expected: { kind: 'stopped', jobId: undefined },
+      sends: 2,
+    },
+    {
+      name: 'answer lost, graph became busy: skipped',
+      stops: [lost()],
+      reads: [graph('903')],
+      expected: { kind: 'skip', reason: 'busy' },
+      sends: 1,
+    },
+    {
+      name: 'answer lost and the state unreadable: failed, never re-sent',
+      stops: [lost()],
+      reads: [http(503, 'APIG.0201')],
+      expected: { kind: 'fail', errorCode: 'OUTCOME_UNKNOWN' },
+      sends: 1,
+    },
+    {
+      name: 'answer lost three times, still running: failed with the underlying code',
+      stops: [lost(), lost(), lost()],
+      reads: [graph('200'), graph('200'), graph('200')],
+      expected: { kind: 'fail', errorCode: 'TIMEOUT' },
+      sends: 3,
+    },
+  ])('$name', async ({ stops, reads, expected, sends }) => {
+    const { client, calls } = scripted(stops, reads);
+    const result = await stopSafely({
+      client,
+      projectId: 'p',
+      graphId: 'g',
+      deadline: Date.now() + 60_000,
+      now: Date.now,
+      log: silentLog,
+    });
+    expect(result).toMatchObject(expected);
+    expect(calls.stops).toBe(sends);
+  });
+});

@@ -89,19 +89,41 @@ export function logResult(log: Log, result: GraphResult): void {
 export const MAX_SUMMARY_LOG_BYTES = 200_000;
 
 /**
- * The summary as logged: whole when it fits in one log event; otherwise the quiet results
- * (skipped, already stopped, plan entries) are left out, and the line says how many, while every
- * stopped, failed and would-stop graph stays. The handler still returns the whole summary.
+ * The summary as logged: whole when it fits in one log event. Otherwise, in turn until it fits:
+ * the quiet results (skipped, already stopped, plan entries) go; then failed results lose their
+ * message (their errorCode stays); then results are cut at the budget. `omittedResults` says how
+ * many results are not on the line. The handler still returns the whole summary.
  */
 export function summaryForLog(
   summary: Summary,
   maxBytes = MAX_SUMMARY_LOG_BYTES,
-): Summary & { omittedResults?: number } {
-  if (Buffer.byteLength(JSON.stringify(summary)) <= maxBytes) return summary;
+): Summary & { omittedResults?: number; messagesOmitted?: boolean } {
+  const size = (value: unknown) => Buffer.byteLength(JSON.stringify(value));
+  if (size(summary) <= maxBytes) return summary;
   const loud = summary.results.filter(
     (r) =>
       'outcome' in r &&
       (r.outcome === Outcome.stopped || r.outcome === Outcome.failed || r.outcome === Outcome.wouldStop),
   );
-  return { ...summary, results: loud, omittedResults: summary.results.length - loud.length };
+  const trimmed = { ...summary, results: loud, omittedResults: summary.results.length - loud.length };
+  if (size(trimmed) <= maxBytes) return trimmed;
+  const terse = loud.map((r) => {
+    if (!('outcome' in r) || r.outcome !== Outcome.failed) return r;
+    const { message: _dropped, ...rest } = r;
+    return rest;
+  });
+  const base = size({ ...trimmed, results: [], messagesOmitted: true }) + 32;
+  const kept: typeof terse = [];
+  let used = base;
+  for (const r of terse) {
+    used += size(r) + 1;
+    if (used > maxBytes) break;
+    kept.push(r);
+  }
+  return {
+    ...summary,
+    results: kept,
+    omittedResults: summary.results.length - kept.length,
+    messagesOmitted: true,
+  };
 }

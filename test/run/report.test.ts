@@ -30,7 +30,7 @@ describe('summaryForLog: the summary line stays under the CloudWatch event limit
     expect(summaryForLog(s)).toBe(s);
   });
 
-  it('drops only the quiet results of a large run, and says how many', () => {
+  it('drops the quiet results of a large run first, and says how many are not on the line', () => {
     const outcomes: GraphResult['outcome'][] = [
       'stopped',
       'skipped',
@@ -40,19 +40,35 @@ describe('summaryForLog: the summary line stays under the CloudWatch event limit
     ];
     const results = Array.from({ length: 5_000 }, (_, i) => result(i, outcomes[i % outcomes.length]!));
     const logged = summaryForLog(summary(results));
-    expect(Buffer.byteLength(JSON.stringify(logged))).toBeLessThan(1_000_000);
-    expect(logged.omittedResults).toBe(2_000);
+    expect(Buffer.byteLength(JSON.stringify(logged))).toBeLessThanOrEqual(200_000);
     expect(new Set(logged.results.map((r) => (r as GraphResult).outcome))).toEqual(
       new Set(['stopped', 'failed', 'would-stop']),
     );
-    expect(logged.results).toHaveLength(3_000);
+    expect(logged.results.length + logged.omittedResults!).toBe(5_000);
   });
 
-  it('keeps every stopped graph with its job id even when shedding', () => {
+  it('keeps every stopped graph with its job id when shedding the quiet ones is enough', () => {
     const results = Array.from({ length: 1_000 }, (_, i) => result(i, i % 2 ? 'stopped' : 'skipped'));
-    const logged = summaryForLog(summary(results), 10_000);
+    const logged = summaryForLog(summary(results), 100_000);
+    expect(logged.omittedResults).toBe(500);
+    expect(logged.messagesOmitted).toBeUndefined();
     expect(logged.results.map((r) => (r as GraphResult).jobId)).toEqual(
       results.filter((r) => r.outcome === 'stopped').map((r) => r.jobId),
     );
+  });
+
+  it('stays under the limit when every graph failed with a long message', () => {
+    const results = Array.from({ length: 2_000 }, (_, i) => ({
+      ...result(i, 'failed'),
+      errorCode: 'CREDENTIALS',
+      message: `project 0123456789abcdef0123456789abcdef: Credentials from secret ges/prod: secret not found ${'x'.repeat(80)}`,
+    }));
+    const logged = summaryForLog(summary(results), 100_000);
+    expect(Buffer.byteLength(JSON.stringify(logged))).toBeLessThanOrEqual(100_000);
+    expect(logged.messagesOmitted).toBe(true);
+    expect(logged.results.length + logged.omittedResults!).toBe(2_000);
+    expect(
+      logged.results.every((r) => (r as GraphResult).errorCode === 'CREDENTIALS' && !('message' in r)),
+    ).toBe(true);
   });
 });

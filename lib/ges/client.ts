@@ -3,7 +3,7 @@
  * signs every attempt afresh, lets the transport retry, and parses answers defensively. It never
  * decides what to do with a graph: that is the run's job.
  */
-import { MalformedResponseError, OutcomeUnknownError, type RequestInfo } from '../errors.js';
+import { GesHttpError, MalformedResponseError, OutcomeUnknownError, type RequestInfo } from '../errors.js';
 import type { HttpResponse, Signer, Transport } from '../http/transport.js';
 import { endpointProblem } from './endpoints.js';
 import { checkId, type GraphAction, gesPaths } from './paths.js';
@@ -34,6 +34,8 @@ export interface StartOptions {
 }
 
 const DEFAULT_PAGE_SIZE = 100;
+/** The `limit` GES documents as its default; used when a larger one is refused. */
+const DOCUMENTED_PAGE_SIZE = 10;
 /** More pages than this means the server does not paginate as documented. */
 const MAX_PAGES = 1_000;
 
@@ -65,10 +67,22 @@ export class GesClient {
    */
   async listGraphs(projectId: string, o: CallOptions = {}): Promise<Graph[]> {
     checkId('projectId', projectId);
+    try {
+      return await this.#list(projectId, this.#pageSize, o);
+    } catch (error) {
+      // The largest `limit` GES accepts is undocumented: when it refuses ours outright, list again
+      // with its documented default page size rather than fail the whole project.
+      const refused = error instanceof GesHttpError && error.status === 400;
+      if (!refused || this.#pageSize <= DOCUMENTED_PAGE_SIZE) throw error;
+      return this.#list(projectId, DOCUMENTED_PAGE_SIZE, o);
+    }
+  }
+
+  async #list(projectId: string, pageSize: number, o: CallOptions): Promise<Graph[]> {
     const seen = new Map<string, Graph>();
     let offset = 0;
     for (let page = 0; page < MAX_PAGES; page++) {
-      const path = gesPaths.list(this.apiVersion, projectId, offset, this.#pageSize);
+      const path = gesPaths.list(this.apiVersion, projectId, offset, pageSize);
       const response = await this.#call('GET', projectId, path, undefined, o);
       const { total, graphs } = parseGraphPage(response.body, info('GET', path));
       if (graphs.length === 0) return [...seen.values()];
@@ -84,7 +98,7 @@ export class GesClient {
       if (offset >= total) return [...seen.values()];
     }
     throw new MalformedResponseError(
-      info('GET', gesPaths.list(this.apiVersion, projectId, offset, this.#pageSize)),
+      info('GET', gesPaths.list(this.apiVersion, projectId, offset, pageSize)),
       `listing did not end after ${MAX_PAGES} pages`,
     );
   }

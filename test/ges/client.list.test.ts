@@ -74,6 +74,31 @@ describe('Class: GesClient › listGraphs', () => {
     expect(offsets()).toEqual(['0', '7', '14', '21']);
   });
 
+  it('lists again ten at a time when GES refuses a limit of 100', async () => {
+    server.handler = (req, res) => {
+      const query = new URL(req.url, server.origin).searchParams;
+      const limit = Number(query.get('limit'));
+      if (limit > 50) return json(res, 400, { errorCode: 'GES.0001', errorMessage: 'Incorrect parameter.' });
+      const offset = Number(query.get('offset'));
+      json(res, 200, { graphCount: ALL.length, graphs: ALL.slice(offset, offset + limit) });
+    };
+    const graphs = await client('v1', 100).listGraphs(P);
+    expect(graphs).toHaveLength(27);
+    expect(server.requests.map((r) => new URL(r.url, server.origin).searchParams.get('limit'))).toEqual([
+      '100',
+      '10',
+      '10',
+      '10',
+    ]);
+  });
+
+  it('does not retry a refusal at the documented page size', async () => {
+    server.handler = (_req, res) =>
+      json(res, 400, { errorCode: 'GES.0001', errorMessage: 'Incorrect parameter.' });
+    await expect(client('v1', 10).listGraphs(P)).rejects.toThrow('GES.0001');
+    expect(server.requests).toHaveLength(1);
+  });
+
   it('asks once when everything fits in one page', async () => {
     serve(ALL);
     expect(await client('v2', 100).listGraphs(P)).toHaveLength(27);

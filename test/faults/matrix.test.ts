@@ -6,6 +6,7 @@
  * draws which number still depends on arrival order, so the row claims hold for any interleaving.
  */
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { DEFAULT_RETRY_POLICY } from '../../lib/http/retry.js';
 import type { RetryEvent, TransportOptions } from '../../lib/http/transport.js';
 import type { GraphResult } from '../../lib/run/types.js';
 import { makePrng } from '../sandbox/faults.js';
@@ -84,6 +85,19 @@ function countStatus(sandbox: GesSandbox, status: number | 'reset' | 'hang' | 'l
   return sandbox.requests.filter((r) => r.status === status).length;
 }
 
+/** The project has a listing page that the sandbox hung on every attempt the transport makes. */
+function listingHungThroughout(sandbox: GesSandbox, projectId: string): boolean {
+  const pages = new Map<string, string[]>();
+  for (const r of sandbox.requests) {
+    if (r.kind !== 'list' || r.projectId !== projectId) continue;
+    const key = new URLSearchParams(r.query).toString();
+    pages.set(key, [...(pages.get(key) ?? []), String(r.status)]);
+  }
+  return [...pages.values()].some(
+    (statuses) => statuses.length >= DEFAULT_RETRY_POLICY.maxAttempts && statuses.every((s) => s === 'hang'),
+  );
+}
+
 const ROWS: Row[] = [
   {
     name: '429 storms with Retry-After',
@@ -154,7 +168,21 @@ const ROWS: Row[] = [
     expect(seen) {
       expectCleanOrFailed(seen);
       expect(countStatus(seen.sandbox, 'hang')).toBeGreaterThan(0);
-      expect(seen.run.summary?.counts.stopped).toBeGreaterThanOrEqual(STOPPED_IDS.length - 3);
+      // A whole project fails only when one of its listing pages hung on every attempt. That does
+      // happen at a 15% rate: which request gets which seeded draw depends on arrival order, and
+      // seed 15's draws 9, 22, 33 and 44 are all below 0.15 (project C's last page often arrives
+      // exactly as those four). A project failed for any other reason is a bug.
+      const failedProjects = seen.run.entries
+        .filter((e) => e.message === 'project failed')
+        .map((e) => e.fields.projectId as string);
+      const unlisted: string[] = PROJECTS.filter((p) => listingHungThroughout(seen.sandbox, p));
+      expect(failedProjects.sort()).toEqual(unlisted);
+      for (const r of seen.results.filter((x) => unlisted.includes(x.projectId)))
+        expect(r).toMatchObject({ outcome: 'failed', errorCode: 'TIMEOUT' });
+      const listed = PROJECTS.length - unlisted.length;
+      expect(seen.run.summary?.counts.stopped).toBeGreaterThanOrEqual(
+        listed * RUNNING_IN_OFF_HOURS.length - 3,
+      );
       // Stops hung too (the invariants check each was followed by a read before any second stop).
       const hungStops = seen.sandbox.requests.filter((r) => r.kind === 'stop' && r.status === 'hang');
       expect(hungStops.length).toBeGreaterThan(0);

@@ -4,32 +4,15 @@ import { GesHttpError, OutcomeUnknownError } from '../../lib/errors.js';
 import { GesClient } from '../../lib/ges/client.js';
 import type { ApiVersion, Credentials } from '../../lib/ges/types.js';
 import { Transport } from '../../lib/http/transport.js';
-import { GesSandbox, makeGraphs, makeProjectId } from '../sandbox/server.js';
-
-const P1 = makeProjectId(1);
-const P2 = makeProjectId(2);
-const ACCOUNT = { ak: 'TESTAK00000000000001', sk: 'test-secret-key' };
-const LIMITED = { ak: 'TESTAK00000000000002', sk: 'limited-secret-key', projectIds: [P1] };
+import { GesSandbox } from '../sandbox/server.js';
+import { ACCOUNT, LIMITED, P1, P2, testGraphs } from '../sandbox/setup.js';
 
 let sandbox: GesSandbox;
 let transport: Transport;
 
 beforeEach(async () => {
   sandbox = await GesSandbox.start({
-    graphs: [
-      { projectId: P1, id: 'g-running', name: 'running', status: '200' },
-      {
-        projectId: P1,
-        id: 'g-failing',
-        name: 'failing',
-        status: '200',
-        stopJob: 'failed',
-        failReason: 'disk full',
-      },
-      { projectId: P1, id: 'g-stopped', name: 'stopped', status: '900' },
-      { projectId: P1, id: 'g-importing', name: 'importing', status: '202' },
-      ...makeGraphs({ count: 25, projectIds: [P2], seed: 7 }),
-    ],
+    graphs: testGraphs(),
     accounts: [ACCOUNT, LIMITED],
     jobDurationMs: 20,
   });

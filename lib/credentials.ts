@@ -20,6 +20,9 @@ const AWS_PROBLEMS: Readonly<Record<string, string>> = {
   DecryptionFailure: 'could not be decrypted with its KMS key (check the key policy)',
   InvalidRequestException: 'cannot be read now (is it scheduled for deletion?)',
   InvalidParameterException: 'invalid secret id',
+  // Raised by the SDK itself, before any request: it found no AWS credentials to sign with.
+  CredentialsProviderError:
+    "no AWS credentials to read it with (on Lambda the function's role provides them; locally set AWS_PROFILE or AWS_ACCESS_KEY_ID)",
 };
 
 /**

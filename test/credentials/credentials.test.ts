@@ -128,6 +128,7 @@ describe('secretsManagerSource with aws-sdk-client-mock', () => {
     },
     { error: 'DecryptionFailure', words: 'could not be decrypted with its KMS key' },
     { error: 'ThrottlingException', words: 'could not be read (ThrottlingException)' },
+    { error: 'CredentialsProviderError', words: 'no AWS credentials to read it with' },
   ])('maps $error to words an operator can act on', async ({ error, words }) => {
     sm.on(GetSecretValueCommand).rejects(awsError(error));
     const read = secretsManagerSource({ region: 'eu-central-1' }).getSecretString('ges/prod');

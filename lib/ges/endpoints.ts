@@ -1,18 +1,5 @@
 /** GES endpoints by region (ges-api.md, "Endpoints"). */
 
-/** Regions the official SDKs list; other well-formed region names are accepted too. */
-export const KNOWN_REGIONS = [
-  'cn-north-1',
-  'cn-north-2',
-  'cn-north-4',
-  'cn-east-3',
-  'cn-south-1',
-  'ap-southeast-1',
-  'ap-southeast-3',
-  'ru-moscow-1',
-  'eu-west-101',
-] as const;
-
 export const REGION_PATTERN = /^[a-z]{2}(?:-[a-z]+)+-\d{1,3}$/;
 
 /** `https://ges.{region}.myhuaweicloud.com`, except eu-west-101 which lives under `.eu`. */

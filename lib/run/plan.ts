@@ -3,6 +3,7 @@
  * table of what happens to a graph lives in `decide`.
  */
 import type { GraphState } from '../ges/types.js';
+import { isSkipped } from '../schedule/offhours.js';
 import { Outcome, SkipReason } from './types.js';
 
 export type Decision =
@@ -30,7 +31,7 @@ export function decide(input: DecisionInput): Decision {
   if (state.kind === 'stopping') return { kind: 'already-stopped', message: 'graph is stopping' };
   if (input.offHours === false)
     return { kind: 'skip', reason: SkipReason.onHours, message: 'schedule is in on-hours' };
-  if (input.honourSkipUntil && input.skipUntil && input.skipUntil.getTime() > input.now.getTime()) {
+  if (input.honourSkipUntil && input.skipUntil && isSkipped(input, input.now)) {
     return {
       kind: 'skip',
       reason: SkipReason.skipUntil,

@@ -23,28 +23,18 @@ export function errorFields(error: unknown): { errorCode: string; message: strin
   };
 }
 
+/** Which counter each outcome adds to. */
+const COUNTER: Readonly<Record<Outcome, keyof Counts>> = {
+  [Outcome.stopped]: 'stopped',
+  [Outcome.alreadyStopped]: 'alreadyStopped',
+  [Outcome.skipped]: 'skipped',
+  [Outcome.failed]: 'failed',
+  [Outcome.wouldStop]: 'wouldStop',
+};
+
 export function countOutcomes(results: readonly (GraphResult | PlanResult)[]): Counts {
   const counts: Counts = { stopped: 0, alreadyStopped: 0, skipped: 0, failed: 0, wouldStop: 0 };
-  for (const result of results) {
-    if (!('outcome' in result)) continue;
-    switch (result.outcome) {
-      case Outcome.stopped:
-        counts.stopped++;
-        break;
-      case Outcome.alreadyStopped:
-        counts.alreadyStopped++;
-        break;
-      case Outcome.skipped:
-        counts.skipped++;
-        break;
-      case Outcome.failed:
-        counts.failed++;
-        break;
-      case Outcome.wouldStop:
-        counts.wouldStop++;
-        break;
-    }
-  }
+  for (const result of results) if ('outcome' in result) counts[COUNTER[result.outcome]]++;
   return counts;
 }
 

@@ -10,7 +10,7 @@ import type { GesClient } from '../ges/client.js';
 import type { Transport, TransportOptions } from '../http/transport.js';
 import type { Log } from '../log.js';
 import type { Config, ProjectConfig } from '../schedule/config.js';
-import { evaluateSchedule } from '../schedule/offhours.js';
+import { evaluateSchedule, isSkipped, type ScheduleWindow } from '../schedule/offhours.js';
 import { stopSafely } from './act.js';
 import { type Decision, decide, outcomeOf } from './plan.js';
 import { errorFields, logResult, summarize } from './report.js';
@@ -46,7 +46,7 @@ export async function runRequest(request: RunRequest, now: Date, deps: RunDepend
 
 /** The `plan` action: configuration and `at` only, no API call. */
 export function planAll(config: Config, at: Date): PlanResult[] {
-  const windowOf = perSchedule(config, at, (window) => window);
+  const windowOf = perSchedule(config, at);
   return configuredTargets(config).map(({ project, graph }) => {
     const window = windowOf(graph.schedule);
     return {
@@ -56,7 +56,7 @@ export function planAll(config: Config, at: Date): PlanResult[] {
       schedule: graph.schedule,
       offHours: window.offHours,
       holiday: window.holiday,
-      ...(graph.skipUntil && graph.skipUntil > at ? { skipUntil: graph.skipUntil.toISOString() } : {}),
+      ...(graph.skipUntil && isSkipped(graph, at) ? { skipUntil: graph.skipUntil.toISOString() } : {}),
       ...iso('prevStop', window.prevStop),
       ...iso('prevStart', window.prevStart),
       ...iso('nextStop', window.nextStop),
@@ -73,15 +73,15 @@ function iso<K extends string>(key: K, date: Date | undefined): Partial<Record<K
  * Each schedule evaluated once per run, not once per graph: the answer depends on the schedule and
  * the instant only (a thousand graphs on one schedule cost one evaluation, not a thousand).
  */
-function perSchedule<T>(
-  config: Config,
-  at: Date,
-  pick: (window: ReturnType<typeof evaluateSchedule>) => T,
-): (schedule: string) => T {
-  const cache = new Map<string, T>();
+function perSchedule(config: Config, at: Date): (schedule: string) => ScheduleWindow {
+  const cache = new Map<string, ScheduleWindow>();
   return (name) => {
-    if (!cache.has(name)) cache.set(name, pick(evaluateSchedule(config.schedules[name]!, at)));
-    return cache.get(name)!;
+    let window = cache.get(name);
+    if (!window) {
+      window = evaluateSchedule(config.schedules[name]!, at);
+      cache.set(name, window);
+    }
+    return window;
   };
 }
 
@@ -119,10 +119,10 @@ async function reconcile(
   try {
     const clients = new Map<ProjectConfig, GesClient>();
     const read = (project: ProjectConfig) => readProject(project, deps, { transport, GesClient }, clients);
-    const offHoursOf = perSchedule(config, now, (window) => window.offHours);
+    const windowOf = perSchedule(config, now);
     const planAndAct = (targets: readonly ResolvedTarget[]) =>
       actOn(
-        targets.map((target) => ({ target, decision: decideFor(target, request, offHoursOf, now) })),
+        targets.map((target) => ({ target, decision: decideFor(target, request, windowOf, now) })),
         request.dryRun,
         deps,
         clients,
@@ -221,14 +221,14 @@ async function beforeDeadline<T>(
 function decideFor(
   target: ResolvedTarget,
   request: RunRequest,
-  offHoursOf: (schedule: string) => boolean,
+  windowOf: (schedule: string) => ScheduleWindow,
   now: Date,
 ): Decision {
   const adHoc = request.action === 'stop';
   return decide({
     state: target.live?.state,
     problem: target.problem,
-    offHours: adHoc ? undefined : offHoursOf(target.graph.schedule),
+    offHours: adHoc ? undefined : windowOf(target.graph.schedule).offHours,
     skipUntil: target.graph.skipUntil,
     // An operator who names a graph means it; "all" and scheduled runs respect skipUntil.
     honourSkipUntil: !(adHoc && request.graphs !== 'all'),

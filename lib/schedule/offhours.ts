@@ -11,7 +11,7 @@
 import { type CronSpec, parseCron } from './cron.js';
 import { isHoliday } from './holidays.js';
 import { earliestAfter, latestAtOrBefore } from './occurrences.js';
-import type { GraphConfig, Schedule } from './types.js';
+import type { Schedule } from './types.js';
 import { localDate } from './zone.js';
 
 export interface ScheduleWindow {
@@ -87,6 +87,6 @@ export function evaluateSchedule(schedule: Schedule, at: Date): ScheduleWindow {
 }
 
 /** `skipUntil` in force: the graph is left alone before that instant (and not from it on). */
-export function isSkipped(graph: Pick<GraphConfig, 'skipUntil'>, at: Date): boolean {
+export function isSkipped(graph: { readonly skipUntil?: Date | undefined }, at: Date): boolean {
   return graph.skipUntil !== undefined && instantOf(at) < graph.skipUntil.getTime();
 }

@@ -9,7 +9,8 @@ import type { Credentials } from './ges/types.js';
 
 /** Reads one secret's SecretString. Implementations throw CredentialsError. */
 export interface SecretSource {
-  getSecretString(secretId: string): Promise<string>;
+  /** `signal` aborts the read (the run's deadline); the source then rejects. */
+  getSecretString(secretId: string, signal?: AbortSignal): Promise<string>;
 }
 
 /** AWS error names mapped to words an operator can act on. */
@@ -20,6 +21,7 @@ const AWS_PROBLEMS: Readonly<Record<string, string>> = {
   DecryptionFailure: 'could not be decrypted with its KMS key (check the key policy)',
   InvalidRequestException: 'cannot be read now (is it scheduled for deletion?)',
   InvalidParameterException: 'invalid secret id',
+  AbortError: "not read before the run's deadline (Secrets Manager did not answer in time)",
   // Raised by the SDK itself, before any request: it found no AWS credentials to sign with.
   CredentialsProviderError:
     "no AWS credentials to read it with (on Lambda the function's role provides them; locally set AWS_PROFILE or AWS_ACCESS_KEY_ID)",
@@ -38,7 +40,7 @@ export function secretsManagerSource(config: SecretsManagerClientConfig = {}): S
       }>
     | undefined;
   return {
-    async getSecretString(secretId) {
+    async getSecretString(secretId, signal) {
       client ??= import('@aws-sdk/client-secrets-manager').then((sdk) => ({
         client: new sdk.SecretsManagerClient(config),
         command: sdk.GetSecretValueCommand,
@@ -46,7 +48,7 @@ export function secretsManagerSource(config: SecretsManagerClientConfig = {}): S
       const { client: sm, command } = await client;
       let output: { SecretString?: string | undefined };
       try {
-        output = await sm.send(new command({ SecretId: secretId }));
+        output = await sm.send(new command({ SecretId: secretId }), signal ? { abortSignal: signal } : {});
       } catch (error) {
         const name = error instanceof Error ? error.name : 'UnknownError';
         throw new CredentialsError(
@@ -109,6 +111,8 @@ export interface CredentialResolverOptions {
   readonly defaultSecret: string | undefined;
   /** HUAWEICLOUD_SDK_*: used when no secret is named at all. */
   readonly envCredentials: Credentials | undefined;
+  /** Aborts secret reads still under way: the run's deadline. */
+  readonly signal?: AbortSignal | undefined;
 }
 
 /** One per invocation: caches each secret's promise, so concurrent projects share one fetch. */
@@ -146,7 +150,7 @@ export class CredentialResolver {
     try {
       return parseCredentialsSecret(
         `secret ${secretId}`,
-        await this.options.source.getSecretString(secretId),
+        await this.options.source.getSecretString(secretId, this.options.signal),
       );
     } catch (error) {
       if (isGesOffhoursError(error)) throw error;

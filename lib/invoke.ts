@@ -42,10 +42,13 @@ export async function invoke(event: unknown, options: InvokeOptions): Promise<Su
   const { config, warnings } = await loadConfig(options.env.configPath, now);
   for (const warning of warnings)
     options.log.warn('config warning', { path: warning.path, warning: warning.message });
+  const deadline = started + options.remainingMs - safetyMarginMs(options.remainingMs);
   const credentials = new CredentialResolver({
     source: options.secrets,
     defaultSecret: options.env.credentialsSecret,
     envCredentials: options.env.envCredentials,
+    // Cancels a secret read that outlives the run, so no request is left open behind the summary.
+    signal: AbortSignal.timeout(Math.max(0, deadline - started)),
   });
   return runRequest(request, now, {
     config,
@@ -53,7 +56,7 @@ export async function invoke(event: unknown, options: InvokeOptions): Promise<Su
     log: options.log,
     clock,
     runId: options.runId ?? randomUUID(),
-    deadline: started + options.remainingMs - safetyMarginMs(options.remainingMs),
+    deadline,
     poll: options.poll,
     transportOptions: options.transportOptions,
   });

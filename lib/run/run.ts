@@ -182,7 +182,7 @@ async function readProject(
   const targets = project.graphs.map((graph) => ({ project, graph }));
   try {
     if (deps.clock.now() >= deps.deadline) throw new DeadlineExceededError(undefined);
-    // Secrets Manager has no deadline of its own: a fetch that hangs must not hold the run past ours.
+    // The resolver aborts its reads at the deadline; this also bounds a source that ignores that.
     const credentials = await beforeDeadline(deps.credentials.resolve(project.credentialsSecret), deps);
     const client = new api.GesClient({
       endpoint: project.endpoint,

@@ -1,3 +1,5 @@
+import { once } from 'node:events';
+import { createServer } from 'node:http';
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -101,7 +103,11 @@ describe('CredentialResolver', () => {
 });
 
 describe('secretsManagerSource with aws-sdk-client-mock', () => {
-  const sm = mockClient(SecretsManagerClient);
+  // Installed in beforeAll, not while collecting: a filtered run must not leave the SDK mocked.
+  let sm: ReturnType<typeof mockClient>;
+  beforeAll(() => {
+    sm = mockClient(SecretsManagerClient);
+  });
   afterEach(() => sm.reset());
   afterAll(() => sm.restore());
 
@@ -174,5 +180,41 @@ describe('secretsManagerSource with the real client against a loopback endpoint'
     { id: 'ges/denied', words: 'Credentials from secret ges/denied: access denied' },
   ])('turns the answer for $id into a CredentialsError that names it', async ({ id, words }) => {
     await expect(secretsManagerSource(config()).getSecretString(id)).rejects.toThrow(words);
+  });
+});
+
+describe('secretsManagerSource: a read the run cannot wait for', () => {
+  it('is aborted by the signal, closes its connection and says why', async () => {
+    const sockets: { closed: boolean }[] = [];
+    const server = createServer(() => {
+      /* never answers */
+    });
+    server.on('connection', (socket) => {
+      const seen = { closed: false };
+      sockets.push(seen);
+      socket.on('close', () => {
+        seen.closed = true;
+      });
+    });
+    server.listen(0, '127.0.0.1');
+    await once(server, 'listening');
+    const { port } = server.address() as { port: number };
+    try {
+      const source = secretsManagerSource({
+        endpoint: `http://127.0.0.1:${port}`,
+        region: 'eu-central-1',
+        credentials: { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'aws-secret' },
+        maxAttempts: 1,
+      });
+      const started = Date.now();
+      await expect(source.getSecretString('ges/slow', AbortSignal.timeout(200))).rejects.toThrow(
+        "Credentials from secret ges/slow: not read before the run's deadline",
+      );
+      expect(Date.now() - started).toBeLessThan(5_000);
+      await expect.poll(() => sockets.length > 0 && sockets.every((s) => s.closed)).toBe(true);
+    } finally {
+      server.closeAllConnections();
+      server.close();
+    }
   });
 });

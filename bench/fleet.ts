@@ -2,13 +2,8 @@
  * The benchmark's fleet: 1,000 graphs in 10 projects on one GES endpoint (the sandbox), and the
  * config files that point at it.
  */
-import {
-  makeGraphs,
-  makeProjectId,
-  type RecordedRequest,
-  type SandboxGraph,
-} from '../test/sandbox/server.js';
-import type { ConfigProject } from '../test/support/world.js';
+import { makeGraphs, makeProjectId, type RecordedRequest, type SandboxGraph } from '../sandbox/server.js';
+import type { ConfigProject } from '../sandbox/world.js';
 
 export const GRAPHS = 1_000;
 export const PROJECTS = 10;

@@ -12,9 +12,9 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
-import { GesSandbox, type RecordedRequest, type SandboxGraph } from '../test/sandbox/server.js';
-import { startFakeSecretsManager } from '../test/support/fake-secrets-manager.js';
-import { TEST_AK, TEST_SK } from '../test/support/world.js';
+import { startFakeSecretsManager } from '../sandbox/secrets-manager.js';
+import { GesSandbox, type RecordedRequest, type SandboxGraph } from '../sandbox/server.js';
+import { TEST_AK, TEST_SK } from '../sandbox/world.js';
 import { countByKind, fleet, LATENCY_MS, PAGE_SIZE, projectIds, stopsByGraph } from './fleet.js';
 
 // The handler reads the real clock: `off` is in off-hours at any instant but the first minute of

@@ -10,8 +10,8 @@
  */
 import { GesClient } from '../lib/ges/client.js';
 import { Transport } from '../lib/http/transport.js';
-import { GesSandbox } from '../test/sandbox/server.js';
-import { startWorld, TEST_AK, TEST_SK } from '../test/support/world.js';
+import { GesSandbox } from '../sandbox/server.js';
+import { startWorld, TEST_AK, TEST_SK } from '../sandbox/world.js';
 import { allOn, countByKind, fleet, LATENCY_MS, PAGE_SIZE, phaseMs } from './fleet.js';
 
 /** 06:00 UTC: after the 00:00 stop, before the 12:00 start. */

@@ -11,9 +11,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseDocument } from 'yaml';
 import type { GraphResult, Summary } from '../lib/run/types.js';
-import { GesSandbox, makeUuid, type SandboxGraph } from '../test/sandbox/server.js';
-import { startFakeSecretsManager } from '../test/support/fake-secrets-manager.js';
-import { lambdaContext } from '../test/support/lambda-context.js';
+import { lambdaContext } from '../sandbox/lambda-context.js';
+import { startFakeSecretsManager } from '../sandbox/secrets-manager.js';
+import { GesSandbox, makeUuid, type SandboxGraph } from '../sandbox/server.js';
 
 const EXAMPLE = 'config/schedule.example.yaml';
 const DEMO_AK = 'DEMOACCESSKEY0000001';

@@ -6,7 +6,7 @@
  *   npm run invoke -- '{"action":"stop","graphs":["fraud-detection"],"dryRun":true}'
  * INVOKE_TIMEOUT_SECONDS (default 300, as deployed) bounds the run like the Lambda timeout.
  */
-import { lambdaContext } from '../test/support/lambda-context.js';
+import { lambdaContext } from '../sandbox/lambda-context.js';
 
 const [raw = '{}', ...rest] = process.argv.slice(2);
 if (rest.length > 0 || raw === '--help' || raw === '-h') {

@@ -1,9 +1,9 @@
 /**
  * Huawei Cloud APIG AK/SK signing, "SDK-HMAC-SHA256" (ges-api.md, "Authentication").
- * Pure functions: the date is passed in. The sandbox verifies with the same canonical form, and
- * the official SDK test vectors pin that form in test/ges/signer.test.ts.
+ * Pure functions: the date is passed in. The local sandbox verifies with the same canonical form,
+ * and the official SDK test vectors pin that form in the tests.
  */
-import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
+import { createHash, createHmac } from 'node:crypto';
 import type { Credentials } from './types.js';
 
 export const ALGORITHM = 'SDK-HMAC-SHA256';
@@ -68,7 +68,7 @@ export function sha256Hex(data: string | Uint8Array): string {
   return createHash('sha256').update(data).digest('hex');
 }
 
-function lowerCaseHeaders(headers: Readonly<Record<string, string>>): Map<string, string> {
+export function lowerCaseHeaders(headers: Readonly<Record<string, string>>): Map<string, string> {
   const out = new Map<string, string>();
   for (const [name, value] of Object.entries(headers)) out.set(name.toLowerCase(), value);
   return out;
@@ -142,56 +142,4 @@ export function signRequest(request: SignableRequest, options: SignOptions): Rec
   const signature = computeSignature({ ...request, headers }, signed, options.credentials.sk);
   headers.Authorization = `${ALGORITHM} Access=${options.credentials.ak}, SignedHeaders=${signed.join(';')}, Signature=${signature}`;
   return headers;
-}
-
-export interface ParsedAuthorization {
-  readonly ak: string;
-  readonly signedHeaders: string[];
-  readonly signature: string;
-}
-
-export function parseAuthorization(value: string): ParsedAuthorization | undefined {
-  const m =
-    /^SDK-HMAC-SHA256\s+Access=([^,\s]+),\s*SignedHeaders=([^,\s]+),\s*Signature=([0-9a-f]{64})$/.exec(
-      value.trim(),
-    );
-  if (!m) return undefined;
-  return { ak: m[1]!, signedHeaders: m[2]!.split(';'), signature: m[3]! };
-}
-
-export type VerifyResult =
-  | { readonly ok: true; readonly ak: string }
-  | { readonly ok: false; readonly reason: string };
-
-/**
- * Server side (the sandbox): checks the Authorization header against the secret key the AK maps
- * to, and the X-Sdk-Date against a clock skew window (15 minutes at Huawei's gateway).
- */
-export function verifyRequest(
-  request: SignableRequest,
-  options: {
-    readonly secretFor: (ak: string) => string | undefined;
-    readonly now: Date;
-    readonly maxSkewMs?: number;
-  },
-): VerifyResult {
-  const headers = lowerCaseHeaders(request.headers);
-  const auth = parseAuthorization(headers.get('authorization') ?? '');
-  if (!auth) return { ok: false, reason: 'missing or malformed Authorization header' };
-  const sdkDate = parseSdkDate(headers.get('x-sdk-date') ?? '');
-  if (!sdkDate) return { ok: false, reason: 'missing or malformed X-Sdk-Date header' };
-  const skew = Math.abs(options.now.getTime() - sdkDate.getTime());
-  if (skew > (options.maxSkewMs ?? 15 * 60_000))
-    return { ok: false, reason: 'X-Sdk-Date is outside the allowed window' };
-  if (!auth.signedHeaders.includes('x-sdk-date')) return { ok: false, reason: 'x-sdk-date is not signed' };
-  const sk = options.secretFor(auth.ak);
-  if (sk === undefined) return { ok: false, reason: 'unknown access key' };
-  let expected: string;
-  try {
-    expected = computeSignature(request, auth.signedHeaders, sk);
-  } catch (error) {
-    return { ok: false, reason: (error as Error).message };
-  }
-  const match = timingSafeEqual(Buffer.from(expected), Buffer.from(auth.signature));
-  return match ? { ok: true, ak: auth.ak } : { ok: false, reason: 'signature does not match' };
 }

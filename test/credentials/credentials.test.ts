@@ -10,7 +10,7 @@ import {
   secretsManagerSource,
 } from '../../lib/credentials.js';
 import { CredentialsError } from '../../lib/errors.js';
-import { type FakeSecretsManager, startFakeSecretsManager } from '../support/fake-secrets-manager.js';
+import { type FakeSecretsManager, startFakeSecretsManager } from '../../sandbox/secrets-manager.js';
 
 const SK = 'sk-VERY-SECRET-value';
 

@@ -26,8 +26,8 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import type { Summary } from '../../lib/run/types.js';
-import { GesSandbox, makeProjectId, makeUuid } from '../sandbox/server.js';
-import { startFakeSecretsManager } from '../support/fake-secrets-manager.js';
+import { startFakeSecretsManager } from '../../sandbox/secrets-manager.js';
+import { GesSandbox, makeProjectId, makeUuid } from '../../sandbox/server.js';
 import { secretArnByName } from './arns.js';
 import { readZip, type ZipEntry } from './zip.js';
 

@@ -1,8 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { Summary } from '../../lib/run/types.js';
-import { lambdaContext } from '../support/lambda-context.js';
+import { lambdaContext } from '../../sandbox/lambda-context.js';
+import { startWorld, TEST_AK, TEST_SK, type World } from '../../sandbox/world.js';
 import { graphId, PROJECT_V1, twoProjectWorld } from '../support/two-projects.js';
-import { startWorld, TEST_AK, TEST_SK, type World } from '../support/world.js';
 
 // Off-hours at any instant but the minute of 1 January 00:00 Berlin: the handler reads the real clock.
 const ALWAYS_OFF = { nights: { timezone: 'Europe/Berlin', stop: '* * * * *', start: '0 0 1 1 *' } };

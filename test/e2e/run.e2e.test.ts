@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { EventError, GraphsFailedError } from '../../lib/errors.js';
 import type { GraphResult, PlanResult } from '../../lib/run/types.js';
+import { startWorld, TEST_AK, TEST_SK, type World } from '../../sandbox/world.js';
 import {
   CONFIGURED_PER_PROJECT,
   graphId,
@@ -11,7 +12,6 @@ import {
   STOPPED_ROWS,
   twoProjectWorld,
 } from '../support/two-projects.js';
-import { startWorld, TEST_AK, TEST_SK, type World } from '../support/world.js';
 
 const scheduled = { 'detail-type': 'Scheduled Event', source: 'aws.events', detail: {} };
 const PROJECTS = [PROJECT_V1, PROJECT_V2];

@@ -5,9 +5,9 @@
  * faults does to it.
  */
 import type { GraphResult } from '../../lib/run/types.js';
-import { makeUuid, type SandboxGraph } from '../sandbox/server.js';
+import { makeUuid, type SandboxGraph } from '../../sandbox/server.js';
+import type { ConfigProject, WorldOptions } from '../../sandbox/world.js';
 import { FUTURE, MONDAY_NIGHT, SCHEDULES } from '../support/two-projects.js';
-import type { ConfigProject, WorldOptions } from '../support/world.js';
 
 export { MONDAY_NIGHT };
 

@@ -7,8 +7,8 @@
 import { expect } from 'vitest';
 import { GraphsFailedError } from '../../lib/errors.js';
 import type { GraphResult } from '../../lib/run/types.js';
-import type { GesSandbox, RecordedRequest, SandboxGraph } from '../sandbox/server.js';
-import type { InvokeResult } from '../support/world.js';
+import type { GesSandbox, RecordedRequest, SandboxGraph } from '../../sandbox/server.js';
+import type { InvokeResult } from '../../sandbox/world.js';
 import { graphName, UNCONFIGURED, graphId as uuidOf } from './fixture.js';
 
 /** How late after its deadline a run may return: timers and the event loop are not exact. */

@@ -9,9 +9,9 @@ import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_RETRY_POLICY } from '../../lib/http/retry.js';
 import type { RetryEvent, TransportOptions } from '../../lib/http/transport.js';
 import type { GraphResult } from '../../lib/run/types.js';
-import { makePrng } from '../sandbox/faults.js';
-import type { FaultRule, GesSandbox } from '../sandbox/server.js';
-import { type InvokeResult, startWorld, type World } from '../support/world.js';
+import { makePrng } from '../../sandbox/faults.js';
+import type { FaultRule, GesSandbox } from '../../sandbox/server.js';
+import { type InvokeResult, startWorld, type World } from '../../sandbox/world.js';
 import {
   CONFIGURED,
   cleanOutcome,

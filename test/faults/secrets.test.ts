@@ -8,7 +8,7 @@ import { GraphsFailedError } from '../../lib/errors.js';
 import { failureOf, invoke } from '../../lib/invoke.js';
 import { memoryLog } from '../../lib/log.js';
 import type { GraphResult, Summary } from '../../lib/run/types.js';
-import { FAST_POLL, startWorld, TEST_AK, TEST_SK, type World } from '../support/world.js';
+import { FAST_POLL, startWorld, TEST_AK, TEST_SK, type World } from '../../sandbox/world.js';
 import { CONFIGURED, faultWorld, MONDAY_NIGHT, PROJECT_C } from './fixture.js';
 import { handleCounts, handlesAfterClose } from './handles.js';
 

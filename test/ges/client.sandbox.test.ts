@@ -1,10 +1,10 @@
-/** Every GesClient call against the GES sandbox (test/sandbox), in both API generations. */
+/** Every GesClient call against the GES sandbox (sandbox/), in both API generations. */
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { GesHttpError, OutcomeUnknownError } from '../../lib/errors.js';
 import { GesClient } from '../../lib/ges/client.js';
 import type { ApiVersion, Credentials } from '../../lib/ges/types.js';
 import { Transport } from '../../lib/http/transport.js';
-import { GesSandbox } from '../sandbox/server.js';
+import { GesSandbox } from '../../sandbox/server.js';
 import { ACCOUNT, LIMITED, P1, P2, testGraphs } from '../sandbox/setup.js';
 
 let sandbox: GesSandbox;

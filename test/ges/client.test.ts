@@ -6,9 +6,9 @@ import {
   OutcomeUnknownError,
 } from '../../lib/errors.js';
 import { GesClient, type GesClientOptions } from '../../lib/ges/client.js';
-import { verifyRequest } from '../../lib/ges/signer.js';
 import type { ApiVersion } from '../../lib/ges/types.js';
 import { Transport } from '../../lib/http/transport.js';
+import { verifyRequest } from '../../sandbox/verify.js';
 import { json, Loopback, type SeenRequest } from '../http/loopback.js';
 
 const P = '0123456789abcdef0123456789abcdef';

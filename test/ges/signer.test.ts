@@ -6,8 +6,8 @@ import {
   formatSdkDate,
   parseSdkDate,
   signRequest,
-  verifyRequest,
 } from '../../lib/ges/signer.js';
+import { verifyRequest } from '../../sandbox/verify.js';
 
 // Official Huawei Cloud SDK test vectors (ges-api.md, "Authentication").
 const vectorHeaders = { 'X-Sdk-Date': '20060102T150405Z', host: 'example.huaweicloud.com' };

@@ -3,7 +3,7 @@
  * delayed one and an idle keep-alive connection, closes the sandbox and prints what happened.
  * If close() left any handle open (server, socket, timer), the process would not exit by itself.
  */
-import { GesSandbox, makeGraphs, makeProjectId } from './server.js';
+import { GesSandbox, makeGraphs, makeProjectId } from '../../sandbox/server.js';
 import { TestClient, waitFor } from './test-client.js';
 
 const account = { ak: 'PROBEAK', sk: 'probe-secret' };

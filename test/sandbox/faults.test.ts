@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { FaultEngine, type FaultTarget } from './faults.js';
+import { FaultEngine, type FaultTarget } from '../../sandbox/faults.js';
+import type { FaultRule, SandboxOptions } from '../../sandbox/types.js';
 import { P1, P2, paths, setup } from './setup.js';
-import type { FaultRule, SandboxOptions } from './types.js';
 
 const stopTarget: FaultTarget = {
   key: 'POST /v2/p/graphs/g/stop',

@@ -1,8 +1,8 @@
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { loadFixture, parseFixture } from './fixture.js';
+import { loadFixture, parseFixture } from '../../sandbox/fixture.js';
 
-const DEMO = fileURLToPath(new URL('./fixtures/demo.yaml', import.meta.url));
+const DEMO = fileURLToPath(new URL('../../sandbox/fixtures/demo.yaml', import.meta.url));
 const PROJECT = '0123456789abcdef0123456789abcdef';
 
 describe('sandbox fixtures', () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { makeGraphs, makeProjectId, makeUuid } from './graphs.js';
+import { makeGraphs, makeProjectId, makeUuid } from '../../sandbox/graphs.js';
 
 describe('makeGraphs', () => {
   it('makes the same graphs for the same options', () => {

@@ -2,7 +2,7 @@ import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
-import { GesSandbox } from './server.js';
+import { GesSandbox } from '../../sandbox/server.js';
 import { ACCOUNT, P1 } from './setup.js';
 
 const PROBE = fileURLToPath(new URL('./close-probe.ts', import.meta.url));

@@ -1,6 +1,12 @@
 /** Shared fixture for the sandbox's own tests. */
 import { onTestFinished } from 'vitest';
-import { GesSandbox, makeGraphs, makeProjectId, type SandboxGraph, type SandboxOptions } from './server.js';
+import {
+  GesSandbox,
+  makeGraphs,
+  makeProjectId,
+  type SandboxGraph,
+  type SandboxOptions,
+} from '../../sandbox/server.js';
 import { TestClient } from './test-client.js';
 
 export const P1 = makeProjectId(1);

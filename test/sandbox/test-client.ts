@@ -1,7 +1,7 @@
 /** A minimal signed HTTP client for the sandbox's own tests (the project's real client lives in lib/). */
 import { Agent, request } from 'undici';
 import { signRequest } from '../../lib/ges/signer.js';
-import type { SandboxAccount } from './types.js';
+import type { SandboxAccount } from '../../sandbox/types.js';
 
 export interface CallOptions {
   method?: 'GET' | 'POST';

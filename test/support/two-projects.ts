@@ -3,8 +3,8 @@
  * listing must paginate, configured by id and by name, at an instant when `nights` is in off-hours
  * and `days` is not.
  */
-import { makeUuid, type SandboxGraph } from '../sandbox/server.js';
-import type { ConfigProject, WorldOptions } from './world.js';
+import { makeUuid, type SandboxGraph } from '../../sandbox/server.js';
+import type { ConfigProject, WorldOptions } from '../../sandbox/world.js';
 
 export const PROJECT_V1 = '0123456789abcdef0123456789abcdef';
 export const PROJECT_V2 = 'fedcba9876543210fedcba9876543210';

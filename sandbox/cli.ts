@@ -1,6 +1,6 @@
 /**
  * `npm run sandbox [-- fixture.yaml] [--port N] [--host H]`: runs the GES sandbox in the foreground
- * with a fixture (default test/sandbox/fixtures/demo.yaml), prints how to reach it, and stops
+ * with a fixture (default sandbox/fixtures/demo.yaml), prints how to reach it, and stops
  * cleanly on Ctrl-C / SIGTERM.
  */
 import { fileURLToPath } from 'node:url';

@@ -4,10 +4,10 @@
  * and the X-Project-Id header.
  */
 import type { IncomingHttpHeaders } from 'node:http';
-import { verifyRequest } from '../../lib/ges/signer.js';
 import { errorReply, GesError, type Reply } from './responses.js';
 import type { Route } from './routes.js';
 import type { SandboxAccount } from './types.js';
+import { verifyRequest } from './verify.js';
 
 export interface AuthInput {
   readonly method: string;

@@ -6,6 +6,7 @@
 import type * as v from 'valibot';
 import { type Document, isAlias, isMap, isScalar, isSeq, type LineCounter } from 'yaml';
 import type { ConfigIssue } from '../errors.js';
+import { closest } from '../suggest.js';
 import {
   configSchema,
   describe,
@@ -115,42 +116,10 @@ function allowedKeys(parent: readonly PathKey[]): readonly string[] {
 function unknownKeyMessage(path: readonly PathKey[]): string {
   const key = String(path.at(-1));
   const allowed = allowedKeys(path.slice(0, -1)).filter((k) => k !== '$schema');
-  const guess = closest(key, allowed);
+  const guess = closest(key, allowed, ALIASES);
   const hint =
     guess === undefined ? `allowed: ${allowed.join(', ')}` : `did you mean ${JSON.stringify(guess)}?`;
   return `unknown key ${JSON.stringify(key)}: ${hint}`;
-}
-
-/** The candidate the user probably meant, if one is close enough. */
-export function closest(word: string, candidates: readonly string[]): string | undefined {
-  const norm = (s: string) => s.toLowerCase().replace(/[-_\s]/g, '');
-  const alias = ALIASES[word];
-  if (alias !== undefined && candidates.includes(alias)) return alias;
-  const exact = candidates.find((c) => norm(c) === norm(word));
-  if (exact !== undefined) return exact;
-  let best: string | undefined;
-  let bestDistance = word.length >= 5 ? 3 : 2;
-  for (const c of candidates) {
-    const d = distance(norm(word), norm(c));
-    if (d < bestDistance) {
-      best = c;
-      bestDistance = d;
-    }
-  }
-  return best;
-}
-
-function distance(a: string, b: string): number {
-  let row = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    const next = [i];
-    for (let j = 1; j <= b.length; j++) {
-      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
-      next[j] = Math.min((row[j] ?? 0) + 1, (next[j - 1] ?? 0) + 1, (row[j - 1] ?? 0) + cost);
-    }
-    row = next;
-  }
-  return row[b.length] ?? 0;
 }
 
 /** Character offset of the node a problem is about: the value, the key, or the nearest parent. */

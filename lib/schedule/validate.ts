@@ -3,8 +3,10 @@
  * the schema so that one pass reports every problem. Entries of the wrong shape are skipped here:
  * the schema reports them.
  */
+
+import { closest } from '../suggest.js';
 import { parseCron } from './cron.js';
-import { closest, formatPath, type PathKey, type RawIssue } from './issues.js';
+import { formatPath, type PathKey, type RawIssue } from './issues.js';
 
 type Entries = Readonly<Record<string, unknown>>;
 

@@ -3,12 +3,22 @@
  * says what is wrong. Runs before any API call.
  */
 import { EventError } from '../errors.js';
+import { closest } from '../suggest.js';
 import type { RunRequest } from './types.js';
 
 const KEYS: Readonly<Record<string, readonly string[]>> = {
   reconcile: ['action', 'dryRun'],
   stop: ['action', 'dryRun', 'graphs', 'projectId'],
   plan: ['action', 'dryRun', 'at'],
+};
+
+const ACTIONS = Object.keys(KEYS);
+const ALL_KEYS = [...new Set(Object.values(KEYS).flat())];
+/** Words people reach for that are no simple typo of the key they mean. */
+const KEY_ALIASES: Readonly<Record<string, string>> = {
+  project: 'projectId',
+  names: 'graphs',
+  ids: 'graphs',
 };
 
 const EXAMPLES =
@@ -36,12 +46,18 @@ export function parseEvent(event: unknown): RunRequest {
   }
   const action = event.action ?? 'reconcile';
   if (typeof action !== 'string' || !Object.hasOwn(KEYS, action)) {
-    throw new EventError(`unknown action ${JSON.stringify(action)}; ${EXAMPLES}`);
+    const guess = typeof action === 'string' ? closest(action, ACTIONS) : undefined;
+    const hint =
+      guess === undefined
+        ? `actions are ${ACTIONS.map((a) => `"${a}"`).join(', ')}`
+        : `did you mean "${guess}"?`;
+    throw new EventError(`unknown action ${JSON.stringify(action)}: ${hint}; ${EXAMPLES}`);
   }
   const unknown = Object.keys(event).filter((k) => !KEYS[action]!.includes(k));
   if (unknown.length > 0) {
+    const fields = unknown.map((k) => `"${k}"${keyHint(k, action)}`).join(', ');
     throw new EventError(
-      `unknown field${unknown.length > 1 ? 's' : ''} ${unknown.map((k) => `"${k}"`).join(', ')} for action "${action}"; ${EXAMPLES}`,
+      `unknown field${unknown.length > 1 ? 's' : ''} ${fields} for action "${action}"; ${EXAMPLES}`,
     );
   }
   const dryRun = event.dryRun ?? false;
@@ -61,6 +77,16 @@ export function parseEvent(event: unknown): RunRequest {
         projectId: parseProjectId(event.projectId),
       };
   }
+}
+
+/** ` (did you mean "graphs"?)`, or which action takes a key that is right for another one. */
+function keyHint(key: string, action: string): string {
+  const guess = closest(key, ALL_KEYS, KEY_ALIASES);
+  if (guess === undefined) return '';
+  const mean = guess === key ? '' : `did you mean "${guess}"`;
+  if (KEYS[action]!.includes(guess)) return ` (${mean}?)`;
+  const takers = ACTIONS.filter((a) => KEYS[a]!.includes(guess)).map((a) => `"action": "${a}"`);
+  return ` (${mean === '' ? '' : `${mean}, `}only with ${takers.join(' or ')})`;
 }
 
 function parseAt(at: unknown): Date | undefined {

@@ -82,11 +82,6 @@ describe('parseEvent: refused events say what is wrong', () => {
       words: 'entries must be non-empty strings',
     },
     { name: 'a typo in a field', event: { action: 'stop', graph: ['a'] }, words: 'unknown field "graph"' },
-    {
-      name: 'graphs on a reconcile',
-      event: { graphs: ['a'] },
-      words: 'unknown field "graphs" for action "reconcile"',
-    },
     { name: 'dryRun as a string', event: { dryRun: 'yes' }, words: '"dryRun" must be true or false' },
     { name: 'a bad projectId', event: { action: 'stop', graphs: 'all', projectId: 'abc' }, words: '32 hex' },
     {
@@ -114,5 +109,75 @@ describe('parseEvent: refused events say what is wrong', () => {
   ])('refuses $name', ({ event, words }) => {
     expect(() => parseEvent(event)).toThrow(EventError);
     expect(() => parseEvent(event)).toThrow(words);
+  });
+});
+
+describe('parseEvent: a refused event says what was probably meant', () => {
+  it.each([
+    {
+      name: 'a misspelt "action"',
+      event: { acton: 'stop' },
+      words: 'unknown field "acton" (did you mean "action"?)',
+    },
+    {
+      name: '"graph" for "graphs"',
+      event: { action: 'stop', graph: ['fraud-detection'] },
+      words: 'unknown field "graph" (did you mean "graphs"?) for action "stop"',
+    },
+    {
+      name: 'a snake_case "dry_run"',
+      event: { action: 'stop', graphs: 'all', dry_run: true },
+      words: '"dry_run" (did you mean "dryRun"?)',
+    },
+    {
+      name: '"project" for "projectId"',
+      event: { action: 'stop', graphs: 'all', project: 'x' },
+      words: '"project" (did you mean "projectId"?)',
+    },
+    {
+      name: 'a stop field without "action": "stop"',
+      event: { graphs: ['fraud-detection'] },
+      words: 'unknown field "graphs" (only with "action": "stop") for action "reconcile"',
+    },
+    {
+      name: 'a misspelt stop field on a plan',
+      event: { action: 'plan', grpahs: 'all' },
+      words: '"grpahs" (did you mean "graphs", only with "action": "stop")',
+    },
+    {
+      name: 'each of several unknown fields',
+      event: { acton: 'stop', graph: 'all' },
+      words: 'unknown fields "acton" (did you mean "action"?), "graph" (did you mean "graphs", only with',
+    },
+    {
+      name: 'a swapped pair in the action',
+      event: { action: 'stpo' },
+      words: 'unknown action "stpo": did you mean "stop"?',
+    },
+    {
+      name: 'an action in capitals',
+      event: { action: 'PLAN' },
+      words: 'unknown action "PLAN": did you mean "plan"?',
+    },
+    {
+      name: 'a misspelt reconcile',
+      event: { action: 'reconclie' },
+      words: 'unknown action "reconclie": did you mean "reconcile"?',
+    },
+    {
+      name: 'an action close to none, with the list of actions',
+      event: { action: 'shutdown' },
+      words: 'unknown action "shutdown": actions are "reconcile", "stop", "plan"',
+    },
+    { name: 'an action that is not a string', event: { action: 7 }, words: 'unknown action 7: actions are' },
+  ])('suggests for $name', ({ event, words }) => {
+    expect(() => parseEvent(event)).toThrow(EventError);
+    expect(() => parseEvent(event)).toThrow(words);
+  });
+
+  it('gives no suggestion for a field unlike any it knows', () => {
+    expect(() => parseEvent({ action: 'stop', graphs: 'all', colour: 'blue' })).toThrow(
+      /unknown field "colour" for action "stop"; expected/,
+    );
   });
 });

@@ -16,6 +16,7 @@ export const ErrorCode = {
   malformedResponse: 'MALFORMED_RESPONSE',
   credentials: 'CREDENTIALS',
   graphsFailed: 'GRAPHS_FAILED',
+  ledger: 'LEDGER_UNAVAILABLE',
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 
@@ -196,6 +197,34 @@ export class CredentialsError extends GesOffhoursError {
     options?: ErrorOptions,
   ) {
     super(`Credentials from ${source}: ${problem}`, options);
+  }
+}
+
+/** Why the ledger of stop windows could not be used: what an operator fixes differs for each. */
+export type LedgerProblem =
+  | 'table-not-found'
+  | 'access-denied'
+  | 'no-credentials'
+  | 'no-region'
+  | 'throttled'
+  | 'timeout'
+  | 'deadline'
+  | 'network'
+  | 'service-error'
+  | 'rejected'
+  | 'malformed-item';
+
+/** The ledger (a DynamoDB table) could not be read or written. Starts that need it are refused. */
+export class LedgerError extends GesOffhoursError {
+  override readonly name = 'LedgerError';
+  readonly code = ErrorCode.ledger;
+  constructor(
+    readonly table: string,
+    readonly problem: LedgerProblem,
+    detail: string,
+    options?: ErrorOptions,
+  ) {
+    super(`Ledger table ${table}: ${detail}`, options);
   }
 }
 

@@ -5,6 +5,7 @@
 import { EventError } from '../errors.js';
 import type { Graph } from '../ges/types.js';
 import type { Config, GraphConfig, ProjectConfig } from '../schedule/config.js';
+import { closest } from '../suggest.js';
 import { ResultCode, type RunRequest } from './types.js';
 
 export interface Target {
@@ -95,7 +96,13 @@ export function projectsInScope(config: Config, request: RunRequest): readonly P
   if (request.action !== 'stop' || request.projectId === undefined) return config.projects;
   const wanted = request.projectId.toLowerCase();
   const projects = config.projects.filter((p) => p.projectId.toLowerCase() === wanted);
-  if (projects.length === 0) throw new EventError(`projectId ${request.projectId} is not in the config`);
+  if (projects.length === 0) {
+    const guess = closest(
+      request.projectId,
+      config.projects.map((p) => p.projectId),
+    );
+    throw new EventError(`projectId ${request.projectId} is not in the config${didYouMean(guess)}`);
+  }
   return projects;
 }
 
@@ -107,6 +114,10 @@ export function projectsInScope(config: Config, request: RunRequest): readonly P
 export function selectTargets(request: StopRequest, resolved: readonly ResolvedTarget[]): ResolvedTarget[] {
   if (request.graphs === 'all') return [...resolved];
   const unlisted = [...new Set(resolved.filter((t) => t.unlisted).map((t) => t.project.projectId))];
+  // Suggestions come from what the config names and, for graphs GES listed, their GES names and ids.
+  const known = [
+    ...new Set(resolved.flatMap((t) => [t.graph.name, t.graph.id, t.live?.name, t.live?.id])),
+  ].filter((k): k is string => k !== undefined);
   const selected = new Set<ResolvedTarget>();
   const unknown: string[] = [];
   const ambiguous: string[] = [];
@@ -117,7 +128,7 @@ export function selectTargets(request: StopRequest, resolved: readonly ResolvedT
     const matches = [...new Set([...byConfig, ...byGes])];
     const projects = [...new Set(matches.map((t) => t.project.projectId))];
     const graphs = new Set(matches.map((t) => t.live?.id ?? t.graph.id ?? t.graph.name));
-    if (matches.length === 0) unknown.push(`"${selector}"`);
+    if (matches.length === 0) unknown.push(`"${selector}"${didYouMean(closest(selector, known))}`);
     else if (projects.length > 1) ambiguous.push(`"${selector}" (in projects ${projects.join(', ')})`);
     else if (graphs.size > 1)
       ambiguous.push(`"${selector}" (${graphs.size} graphs in project ${projects[0]})`);
@@ -143,4 +154,8 @@ export function selectTargets(request: StopRequest, resolved: readonly ResolvedT
   }
   if (problems.length > 0) throw new EventError(`nothing was stopped: ${problems.join('; ')}`);
   return resolved.filter((t) => selected.has(t));
+}
+
+function didYouMean(guess: string | undefined): string {
+  return guess === undefined ? '' : ` (did you mean "${guess}"?)`;
 }

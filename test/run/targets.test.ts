@@ -145,3 +145,54 @@ describe('selectTargets: what an ad-hoc stop names', () => {
     expect(() => projectsInScope(config, stop('all', 'a'.repeat(32)))).toThrow('is not in the config');
   });
 });
+
+describe('selectTargets: an unknown graph gets the closest known name', () => {
+  const ID = '11111111-2222-3333-4444-555555555555';
+  const p = project(P1, [{ name: 'fraud-detection' }, { name: 'recommendations' }, { id: ID }]);
+  const live = [
+    graph('id-f', 'fraud-detection'),
+    graph('id-r', 'recommendations'),
+    graph(ID, 'supply-chain'),
+    graph('id-x', 'not-configured'),
+  ];
+  const resolved = resolveTargets(targets(p), live);
+  const stop = (graphs: string[]) => ({ action: 'stop', dryRun: false, graphs }) as const;
+
+  it.each([
+    {
+      name: 'a configured name with two letters swapped',
+      selector: 'fraud-detectoin',
+      guess: 'fraud-detection',
+    },
+    { name: 'a configured name in other case', selector: 'Recommendations', guess: 'recommendations' },
+    { name: 'a name only GES lists, misspelt', selector: 'supply-chian', guess: 'supply-chain' },
+    { name: 'a configured id with one digit wrong', selector: ID.replace(/5$/, '6'), guess: ID },
+  ])('suggests for $name', ({ selector, guess }) => {
+    expect(() => selectTargets(stop([selector]), resolved)).toThrow(
+      `unknown graph "${selector}" (did you mean "${guess}"?): not in the config`,
+    );
+  });
+
+  it.each([
+    { name: 'a name close to nothing', selector: 'billing' },
+    { name: 'a graph GES lists that the config does not name', selector: 'not-configurd' },
+  ])('suggests nothing for $name', ({ selector }) => {
+    expect(() => selectTargets(stop([selector]), resolved)).toThrow(
+      `unknown graph "${selector}": not in the config`,
+    );
+  });
+
+  it('suggests for each unknown graph and still stops nothing', () => {
+    expect(() => selectTargets(stop(['fraud-detection', 'recomendations', 'nope']), resolved)).toThrow(
+      'nothing was stopped: unknown graphs "recomendations" (did you mean "recommendations"?), "nope": not in the config',
+    );
+  });
+
+  it('suggests the configured projectId closest to an unknown one', () => {
+    const config = { schedules: {}, projects: [p], settings: {} } as unknown as Config;
+    const typo = `${P1.slice(0, -1)}e`;
+    expect(() => projectsInScope(config, { ...stop(['x']), projectId: typo })).toThrow(
+      `projectId ${typo} is not in the config (did you mean "${P1}"?)`,
+    );
+  });
+});

@@ -13,6 +13,7 @@ export const ErrorCode = {
   network: 'NETWORK',
   outcomeUnknown: 'OUTCOME_UNKNOWN',
   deadline: 'DEADLINE_EXCEEDED',
+  precondition: 'PRECONDITION_FAILED',
   malformedResponse: 'MALFORMED_RESPONSE',
   credentials: 'CREDENTIALS',
   graphsFailed: 'GRAPHS_FAILED',
@@ -171,6 +172,22 @@ export class DeadlineExceededError extends GesOffhoursError {
         : 'Deadline reached before the work could start',
       options,
     );
+  }
+}
+
+/**
+ * A request was not sent because the reason for it ended while it waited (the schedule's
+ * off-hours ended before a stop could leave). Nothing reached GES.
+ */
+export class PreconditionError extends GesOffhoursError {
+  override readonly name = 'PreconditionError';
+  readonly code = ErrorCode.precondition;
+  constructor(
+    readonly request: RequestInfo,
+    readonly reason: string,
+    options?: ErrorOptions,
+  ) {
+    super(`Not sent: ${reason}: ${request.method} ${request.url}`, options);
   }
 }
 

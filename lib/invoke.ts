@@ -48,7 +48,8 @@ export async function invoke(event: unknown, options: InvokeOptions): Promise<Su
     defaultSecret: options.env.credentialsSecret,
     envCredentials: options.env.envCredentials,
     // Cancels a secret read that outlives the run, so no request is left open behind the summary.
-    signal: AbortSignal.timeout(Math.max(0, deadline - started)),
+    // Lambda gives whole milliseconds, other callers may not; AbortSignal.timeout takes integers only.
+    signal: AbortSignal.timeout(Math.max(0, Math.floor(deadline - started))),
   });
   return runRequest(request, now, {
     config,

@@ -2,7 +2,7 @@
  * Sending one stop, safely. A stop whose answer was lost is settled by reading the graph's state,
  * never by a blind second stop (design.md §5).
  */
-import { DeadlineExceededError, GesHttpError, OutcomeUnknownError } from '../errors.js';
+import { DeadlineExceededError, GesHttpError, OutcomeUnknownError, PreconditionError } from '../errors.js';
 import type { CallOptions, GesClient } from '../ges/client.js';
 import type { Log } from '../log.js';
 import { errorFields } from './report.js';
@@ -30,6 +30,11 @@ export interface StopTarget {
   readonly deadline: number;
   readonly now: () => number;
   readonly log: Log;
+  /**
+   * Asked right before each stop is sent: a reason not to send it any more (the schedule's
+   * off-hours ended while the run was waiting), or undefined to go on.
+   */
+  readonly stillWanted?: (() => string | undefined) | undefined;
 }
 
 export async function stopSafely(target: StopTarget): Promise<StopResult> {
@@ -40,9 +45,15 @@ export async function stopSafely(target: StopTarget): Promise<StopResult> {
     if (target.now() >= deadline) {
       return { kind: 'fail', ...errorFields(new DeadlineExceededError(undefined)) };
     }
+    const unwanted = target.stillWanted?.();
+    if (unwanted !== undefined) return notWanted(unwanted, lost);
     try {
-      return { kind: 'stopped', jobId: await client.stopGraph(projectId, graphId, call) };
+      return {
+        kind: 'stopped',
+        jobId: await client.stopGraph(projectId, graphId, { ...call, precondition: target.stillWanted }),
+      };
     } catch (error) {
+      if (error instanceof PreconditionError) return notWanted(error.reason, lost);
       if (error instanceof GesHttpError && error.gesCode && NOT_RUNNING_CODES.has(error.gesCode)) {
         // After a lost answer, "not running" most likely means our own earlier stop took effect
         // (GES may show the new state only after a moment): report it as ours, job id unknown.
@@ -112,4 +123,11 @@ export async function stopSafely(target: StopTarget): Promise<StopResult> {
     errorCode,
     message: `stop sent ${MAX_STOP_SENDS} times without a usable answer and the graph is still running: ${message}`,
   };
+}
+
+/** The stop was not sent because its reason ended while the run waited. */
+function notWanted(reason: string, lost: OutcomeUnknownError | undefined): StopResult {
+  // After a lost answer the earlier stop may still have been carried out: say so.
+  const earlier = lost ? '; an earlier stop whose answer was lost may have been carried out' : '';
+  return { kind: 'skip', reason: SkipReason.onHours, message: `${reason}${earlier}` };
 }

@@ -1,28 +1,23 @@
 /**
- * One run: read states → plan (pure) → act (bounded, per-graph errors caught) → verify (within the
- * time budget) → report. `now` is read once by the caller and passed in; `dryRun` is handled here
- * and nowhere else.
+ * One run: read states → plan (pure) → act (bounded, per-graph errors caught) → confirm (within
+ * the time budget) → report. `now` is read once by the caller and passed in; `dryRun` is handled
+ * here and nowhere else. One project's failure, of any kind, fails that project's graphs only.
  */
 import type { Clock } from '../clock.js';
 import type { CredentialResolver } from '../credentials.js';
-import { DeadlineExceededError } from '../errors.js';
 import type { GesClient } from '../ges/client.js';
 import type { Transport, TransportOptions } from '../http/transport.js';
 import type { Log } from '../log.js';
 import type { Config, ProjectConfig } from '../schedule/config.js';
-import { evaluateSchedule, isSkipped, type ScheduleWindow } from '../schedule/offhours.js';
+import { isSkipped } from '../schedule/offhours.js';
 import { stopSafely } from './act.js';
 import { type Decision, decide, outcomeOf } from './plan.js';
+import { readProject } from './project.js';
 import { errorFields, logResult, summarize } from './report.js';
-import {
-  configuredTargets,
-  projectsInScope,
-  type ResolvedTarget,
-  resolveTargets,
-  selectTargets,
-} from './targets.js';
+import { configuredTargets, projectsInScope, type ResolvedTarget, selectTargets } from './targets.js';
 import { type GraphResult, Outcome, type PlanResult, type RunRequest, type Summary } from './types.js';
-import { DEFAULT_POLL, type PollSettings, waitForJob } from './verify.js';
+import { confirmJobs, DEFAULT_POLL, type PollSettings } from './verify.js';
+import { ScheduleWindows } from './windows.js';
 
 export interface RunDependencies {
   readonly config: Config;
@@ -46,9 +41,9 @@ export async function runRequest(request: RunRequest, now: Date, deps: RunDepend
 
 /** The `plan` action: configuration and `at` only, no API call. */
 export function planAll(config: Config, at: Date): PlanResult[] {
-  const windowOf = perSchedule(config, at);
+  const windows = new ScheduleWindows(config, at);
   return configuredTargets(config).map(({ project, graph }) => {
-    const window = windowOf(graph.schedule);
+    const window = windows.windowOf(graph.schedule);
     return {
       projectId: project.projectId,
       graphId: graph.id,
@@ -70,22 +65,6 @@ function iso<K extends string>(key: K, date: Date | undefined): Partial<Record<K
 }
 
 /**
- * Each schedule evaluated once per run, not once per graph: the answer depends on the schedule and
- * the instant only (a thousand graphs on one schedule cost one evaluation, not a thousand).
- */
-function perSchedule(config: Config, at: Date): (schedule: string) => ScheduleWindow {
-  const cache = new Map<string, ScheduleWindow>();
-  return (name) => {
-    let window = cache.get(name);
-    if (!window) {
-      window = evaluateSchedule(config.schedules[name]!, at);
-      cache.set(name, window);
-    }
-    return window;
-  };
-}
-
-/**
  * The HTTP stack (undici) and the GES client, loaded by the first run that calls the API: a plan,
  * or an event refused before any call, never loads them (a chunk of their own in the bundle).
  */
@@ -97,9 +76,19 @@ async function loadApi() {
   return { Transport, GesClient };
 }
 
-type Api = { readonly transport: Transport; readonly GesClient: typeof GesClient };
-
 type Planned = { readonly target: ResolvedTarget; readonly decision: Decision };
+
+/** What acting on one project needs, besides its decisions. */
+interface Context {
+  readonly deps: RunDependencies;
+  readonly dryRun: boolean;
+  readonly windows: ScheduleWindows;
+  /** The instant schedules are evaluated at now: the run's `now` moved on by the time elapsed. */
+  readonly scheduleNow: () => Date;
+  readonly adHoc: boolean;
+  /** An operator who names a graph means it; "all" and scheduled runs respect skipUntil. */
+  readonly honourSkipUntil: boolean;
+}
 
 async function reconcile(
   request: Exclude<RunRequest, { action: 'plan' }>,
@@ -109,130 +98,187 @@ async function reconcile(
   const { config, log, clock } = deps;
   const projects = projectsInScope(config, request);
   const { Transport, GesClient } = await loadApi();
-  const transport = new Transport({
+  const transport: Transport = new Transport({
     concurrency: config.settings.concurrency,
     requestTimeoutMs: config.settings.requestTimeoutMs,
     now: clock.now,
     onRetry: (event) => log.warn('retrying request', { retry: event }),
     ...deps.transportOptions,
   });
+  const offset = now.getTime() - clock.now();
+  const context: Context = {
+    deps,
+    dryRun: request.dryRun,
+    windows: new ScheduleWindows(config, now),
+    scheduleNow: () => new Date(clock.now() + offset),
+    adHoc: request.action === 'stop',
+    honourSkipUntil: !(request.action === 'stop' && request.graphs !== 'all'),
+  };
+  const read = (project: ProjectConfig) =>
+    readProject(project, {
+      credentials: deps.credentials,
+      log,
+      now: clock.now,
+      deadline: deps.deadline,
+      newClient: (p, credentials) =>
+        new GesClient({ endpoint: p.endpoint, apiVersion: p.apiVersion, credentials, transport }),
+    });
   try {
-    const clients = new Map<ProjectConfig, GesClient>();
-    const read = (project: ProjectConfig) => readProject(project, deps, { transport, GesClient }, clients);
-    const windowOf = perSchedule(config, now);
-    const planAndAct = (targets: readonly ResolvedTarget[]) =>
-      actOn(
-        targets.map((target) => ({ target, decision: decideFor(target, request, windowOf, now) })),
-        request.dryRun,
-        deps,
-        clients,
-      );
     if (request.action === 'stop') {
       // Names may point into any project: every listing first, so that an unknown or ambiguous
       // name refuses the request before anything is stopped.
-      const resolved = (await Promise.all(projects.map(read))).flat();
-      return await planAndAct(selectTargets(request, resolved));
+      const listed = await Promise.all(projects.map(read));
+      const clients = new Map(projects.map((p, i) => [p, listed[i]!.client]));
+      const selected = selectTargets(
+        request,
+        listed.flatMap((l) => l.targets),
+      );
+      return (
+        await Promise.all(
+          projects.map((project) => {
+            const targets = selected.filter((t) => t.project === project);
+            const entries = targets.map((t) => ({
+              id: t.live?.id ?? t.graph.id,
+              name: t.live?.name ?? t.graph.name,
+            }));
+            return isolated(project, entries, log, () =>
+              actOnProject(targets, clients.get(project), context),
+            );
+          }),
+        )
+      ).flat();
     }
     // Scheduled: each project acts as soon as its own listing is in, so a slow secret or
     // endpoint in one project never eats the time of the others.
-    return (await Promise.all(projects.map(async (project) => planAndAct(await read(project))))).flat();
+    return (
+      await Promise.all(
+        projects.map((project) =>
+          isolated(project, project.graphs, log, async () => {
+            const { client, targets } = await read(project);
+            return actOnProject(targets, client, context);
+          }),
+        ),
+      )
+    ).flat();
   } finally {
+    // Every project's work has settled (isolated never rejects): nothing is left in flight.
     await transport.close();
   }
 }
 
-/** Act on one set of decisions: stop (or, in a dry run, report) what was planned, then verify. */
-async function actOn(
-  planned: readonly Planned[],
-  dryRun: boolean,
-  deps: RunDependencies,
-  clients: Map<ProjectConfig, GesClient>,
-): Promise<GraphResult[]> {
-  const { log, clock, deadline } = deps;
-  const acted = await Promise.all(
-    planned.map(async ({ target, decision }) => {
-      if (decision.kind !== 'stop') return baseResult(target, outcomeOf(decision), decision);
-      if (dryRun) return baseResult(target, Outcome.wouldStop, { message: 'graph is running' });
-      const stop = await stopSafely({
-        client: clients.get(target.project)!,
-        projectId: target.project.projectId,
-        graphId: target.live!.id,
-        deadline,
-        now: clock.now,
-        log,
-      });
-      if (stop.kind !== 'stopped') return baseResult(target, outcomeOf(stop), stop);
-      return {
-        ...baseResult(target, Outcome.stopped, stop.message === undefined ? {} : { message: stop.message }),
-        ...(stop.jobId === undefined ? {} : { jobId: stop.jobId }),
-      };
-    }),
-  );
-  if (!deps.config.settings.verifyJobs || dryRun) return acted;
-  return Promise.all(acted.map((result, i) => verify(result, planned[i]!.target, deps, clients)));
-}
-
-/** Credentials, client and listing for one project; any failure fails that project's graphs only. */
-async function readProject(
+/**
+ * Runs one project's work; anything it throws (a bug included) becomes a failed result for each
+ * of that project's graphs, and never touches another project's work in flight.
+ */
+async function isolated(
   project: ProjectConfig,
-  deps: RunDependencies,
-  api: Api,
-  clients: Map<ProjectConfig, GesClient>,
-): Promise<ResolvedTarget[]> {
-  const targets = project.graphs.map((graph) => ({ project, graph }));
+  graphs: readonly { readonly id?: string | undefined; readonly name?: string | undefined }[],
+  log: Log,
+  work: () => Promise<GraphResult[]>,
+): Promise<GraphResult[]> {
   try {
-    if (deps.clock.now() >= deps.deadline) throw new DeadlineExceededError(undefined);
-    // The resolver aborts its reads at the deadline; this also bounds a source that ignores that.
-    const credentials = await beforeDeadline(deps.credentials.resolve(project.credentialsSecret), deps);
-    const client = new api.GesClient({
-      endpoint: project.endpoint,
-      apiVersion: project.apiVersion,
-      credentials,
-      transport: api.transport,
-    });
-    clients.set(project, client);
-    const listing = await client.listGraphs(project.projectId, { deadline: deps.deadline });
-    return resolveTargets(targets, listing);
+    return await work();
   } catch (error) {
     const { errorCode, message } = errorFields(error);
-    deps.log.error('project failed', { projectId: project.projectId, errorCode, error: message });
-    const problem = { errorCode, message: `project ${project.projectId}: ${message}` };
-    return targets.map((target) => ({ ...target, live: undefined, problem, unlisted: true }));
+    log.error('project failed', { projectId: project.projectId, errorCode, error: message });
+    return graphs.map((g) => ({
+      projectId: project.projectId,
+      graphId: g.id,
+      graphName: g.name,
+      outcome: Outcome.failed,
+      errorCode,
+      message: `project ${project.projectId}: ${message}`,
+    }));
   }
 }
 
-/** Settles as `work` does, or rejects with DeadlineExceededError when the deadline comes first. */
-async function beforeDeadline<T>(
-  work: Promise<T>,
-  deps: Pick<RunDependencies, 'deadline' | 'clock'>,
-): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const expired = new Promise<never>((_, reject) => {
-    const left = Math.max(0, deps.deadline - deps.clock.now());
-    timer = setTimeout(() => reject(new DeadlineExceededError(undefined)), left);
+/** Decide, act (stop, or report what would be stopped), then confirm, for one project's targets. */
+async function actOnProject(
+  targets: readonly ResolvedTarget[],
+  client: GesClient | undefined,
+  context: Context,
+): Promise<GraphResult[]> {
+  const planned = targets.map((target) => ({ target, decision: decideFor(target, context) }));
+  const acted = await Promise.all(
+    planned.map((p) =>
+      actOnGraph(p, client, context).catch((error: unknown) =>
+        baseResult(p.target, Outcome.failed, errorFields(error)),
+      ),
+    ),
+  );
+  const { deps, dryRun } = context;
+  const jobs = acted.flatMap((r) =>
+    r.outcome === Outcome.stopped && r.graphId !== undefined
+      ? [{ graphId: r.graphId, jobId: r.jobId, goal: 'stopped' as const }]
+      : [],
+  );
+  if (!deps.config.settings.verifyJobs || dryRun || jobs.length === 0 || !client) return acted;
+  const { verdicts } = await confirmJobs({
+    client,
+    projectId: targets[0]!.project.projectId,
+    jobs,
+    deadline: deps.deadline,
+    clock: deps.clock,
+    poll: deps.poll ?? DEFAULT_POLL,
   });
-  try {
-    return await Promise.race([work, expired]);
-  } finally {
-    clearTimeout(timer);
-  }
+  return acted.map((result) => {
+    const verdict = result.graphId === undefined ? undefined : verdicts.get(result.graphId);
+    if (!verdict || result.outcome !== Outcome.stopped) return result;
+    if (verdict.jobStatus === 'failed') {
+      return {
+        ...result,
+        outcome: Outcome.failed,
+        jobStatus: 'failed',
+        errorCode: 'JOB_FAILED',
+        message: verdict.failReason!,
+      };
+    }
+    const message = verdict.note ?? result.message;
+    return { ...result, jobStatus: verdict.jobStatus, ...(message === undefined ? {} : { message }) };
+  });
 }
 
-function decideFor(
-  target: ResolvedTarget,
-  request: RunRequest,
-  windowOf: (schedule: string) => ScheduleWindow,
-  now: Date,
-): Decision {
-  const adHoc = request.action === 'stop';
+async function actOnGraph(
+  { target, decision }: Planned,
+  client: GesClient | undefined,
+  context: Context,
+): Promise<GraphResult> {
+  const { deps } = context;
+  if (decision.kind !== 'stop') return baseResult(target, outcomeOf(decision), decision);
+  if (context.dryRun) return baseResult(target, Outcome.wouldStop, { message: 'graph is running' });
+  if (!client) throw new Error('no client for a project that was listed');
+  const stop = await stopSafely({
+    client,
+    projectId: target.project.projectId,
+    graphId: target.live!.id,
+    deadline: deps.deadline,
+    now: deps.clock.now,
+    log: deps.log,
+    stillWanted: context.adHoc ? undefined : () => offHoursEnded(target, context),
+  });
+  if (stop.kind !== 'stopped') return baseResult(target, outcomeOf(stop), stop);
+  return {
+    ...baseResult(target, Outcome.stopped, stop.message === undefined ? {} : { message: stop.message }),
+    ...(stop.jobId === undefined ? {} : { jobId: stop.jobId }),
+  };
+}
+
+/** Why a scheduled stop must not leave any more, or undefined while its off-hours last. */
+function offHoursEnded(target: ResolvedTarget, context: Context): string | undefined {
+  const at = context.scheduleNow();
+  if (context.windows.isOffHoursAt(target.graph.schedule, at)) return undefined;
+  return `off-hours of schedule "${target.graph.schedule}" ended (at ${at.toISOString()}) before the stop could be sent`;
+}
+
+function decideFor(target: ResolvedTarget, context: Context): Decision {
+  const { adHoc } = context;
   return decide({
     state: target.live?.state,
     problem: target.problem,
-    offHours: adHoc ? undefined : windowOf(target.graph.schedule).offHours,
+    offHours: adHoc ? undefined : context.windows.windowOf(target.graph.schedule).offHours,
     skipUntil: target.graph.skipUntil,
-    // An operator who names a graph means it; "all" and scheduled runs respect skipUntil.
-    honourSkipUntil: !(adHoc && request.graphs !== 'all'),
-    now,
+    honourSkipUntil: context.honourSkipUntil,
+    now: context.scheduleNow(),
   });
 }
 
@@ -250,40 +296,4 @@ function baseResult(
     ...(detail.errorCode === undefined ? {} : { errorCode: detail.errorCode }),
     ...(detail.message === undefined ? {} : { message: detail.message }),
   };
-}
-
-async function verify(
-  result: GraphResult,
-  target: ResolvedTarget,
-  deps: RunDependencies,
-  clients: Map<ProjectConfig, GesClient>,
-): Promise<GraphResult> {
-  if (result.outcome !== Outcome.stopped || result.jobId === undefined) return result;
-  const verdict = await waitForJob({
-    client: clients.get(target.project)!,
-    projectId: result.projectId,
-    graphId: result.graphId!,
-    jobId: result.jobId,
-    deadline: deps.deadline,
-    clock: deps.clock,
-    poll: deps.poll ?? DEFAULT_POLL,
-  });
-  switch (verdict.jobStatus) {
-    case 'success':
-      return { ...result, jobStatus: 'success' };
-    case 'failed':
-      return {
-        ...result,
-        outcome: Outcome.failed,
-        jobStatus: 'failed',
-        errorCode: 'JOB_FAILED',
-        message: verdict.failReason!,
-      };
-    case 'running':
-      return {
-        ...result,
-        jobStatus: 'running',
-        ...(verdict.note === undefined ? {} : { message: verdict.note }),
-      };
-  }
 }

@@ -1,67 +1,155 @@
-/** Polling a stop job until it ends or the run's time budget does. */
+/**
+ * Confirming accepted stops (and starts) by listing the project again: one request per page of
+ * graphs confirms every job of the project at once, where polling each job would cost one request
+ * per graph per round. A graph that reached the state its job aims at is `success`; one still on
+ * the way is looked at again in the next round until the deadline; only a graph that moved the
+ * other way (a stop whose graph is running again) has its job read, for the failure reason.
+ */
 import type { Clock } from '../clock.js';
 import { DeadlineExceededError } from '../errors.js';
 import type { GesClient } from '../ges/client.js';
+import type { Graph, GraphStateKind } from '../ges/types.js';
 import { errorFields } from './report.js';
 import type { ReportedJobStatus } from './types.js';
 
 export interface PollSettings {
-  /** First wait before reading the job; doubles up to maxDelayMs. */
+  /** First wait before listing again; doubles up to maxDelayMs. */
   readonly initialDelayMs: number;
   readonly maxDelayMs: number;
 }
 
 export const DEFAULT_POLL: PollSettings = { initialDelayMs: 2_000, maxDelayMs: 15_000 };
 
+/** A job GES accepted, and the state its graph ends in when the job succeeds. */
+export interface PendingJob {
+  readonly graphId: string;
+  /** Undefined when the answer carrying it was lost but the action was seen to happen. */
+  readonly jobId: string | undefined;
+  readonly goal: 'stopped' | 'running';
+}
+
 export interface JobVerdict {
   readonly jobStatus: ReportedJobStatus;
   readonly failReason?: string;
   /** Why the status is not final when it is not. */
   readonly note?: string;
-  readonly polls: number;
 }
 
-export async function waitForJob(options: {
-  client: GesClient;
-  projectId: string;
-  graphId: string;
-  jobId: string;
-  deadline: number;
-  clock: Clock;
-  poll: PollSettings;
-}): Promise<JobVerdict> {
-  const { client, projectId, graphId, jobId, deadline, clock, poll } = options;
+export interface ConfirmStats {
+  readonly listings: number;
+  readonly jobReads: number;
+}
+
+/** States on the way to each goal: seen there, the job is still under way. */
+const ON_THE_WAY: Readonly<Record<PendingJob['goal'], GraphStateKind>> = {
+  stopped: 'stopping',
+  running: 'starting',
+};
+
+export async function confirmJobs(options: {
+  readonly client: GesClient;
+  readonly projectId: string;
+  readonly jobs: readonly PendingJob[];
+  readonly deadline: number;
+  readonly clock: Clock;
+  readonly poll: PollSettings;
+}): Promise<{ verdicts: Map<string, JobVerdict>; stats: ConfirmStats }> {
+  const { client, projectId, deadline, clock, poll } = options;
+  const verdicts = new Map<string, JobVerdict>();
+  const open = new Map(options.jobs.map((job) => [job.graphId, job]));
+  /** Why a job that is still open could not be explained yet (its read failed). */
+  const notes = new Map<string, string>();
+  const stats = { listings: 0, jobReads: 0 };
   let wait = poll.initialDelayMs;
-  let polls = 0;
-  let lastProblem: string | undefined;
-  for (;;) {
+  let problem: string | undefined;
+  while (open.size > 0) {
     const left = deadline - clock.now();
     if (left <= 0) break;
     await clock.sleep(Math.min(wait, left));
     if (clock.now() >= deadline) break;
     wait = Math.min(wait * 2, poll.maxDelayMs);
-    polls++;
+    let listing: Map<string, Graph>;
     try {
-      const job = await client.getJob(projectId, graphId, jobId, { deadline });
-      if (job.status === 'success') return { jobStatus: 'success', polls };
-      if (job.status === 'failed') {
-        return {
-          jobStatus: 'failed',
-          failReason: job.failReason ?? 'the job failed without a reason',
-          polls,
-        };
-      }
-      lastProblem = undefined;
+      stats.listings++;
+      listing = new Map((await client.listGraphs(projectId, { deadline })).map((g) => [g.id, g]));
+      problem = undefined;
     } catch (error) {
-      // Too little time was left to start a poll at all: the run ran out of time, no read failed.
-      if (error instanceof DeadlineExceededError && error.cause === undefined) break;
-      const { errorCode, message } = errorFields(error);
-      lastProblem = `job status could not be read (${errorCode}: ${message})`;
+      if (isOutOfTime(error)) break;
+      problem = `the project could not be listed to confirm it (${describe(error)})`;
+      continue;
+    }
+    for (const job of [...open.values()]) {
+      const graph = listing.get(job.graphId);
+      const kind = graph?.state.kind;
+      if (kind === job.goal) settle(job, { jobStatus: 'success' });
+      else if (kind === ON_THE_WAY[job.goal]) continue;
+      else {
+        stats.jobReads++;
+        const found = await explain(client, projectId, job, graph, deadline);
+        if (found === undefined) continue;
+        if ('note' in found && !('jobStatus' in found)) notes.set(job.graphId, found.note);
+        else settle(job, found);
+      }
     }
   }
-  return {
-    jobStatus: 'running',
-    note: lastProblem ?? 'the job had not ended when the run had to report',
-    polls,
-  };
+  for (const job of open.values()) {
+    verdicts.set(job.graphId, {
+      jobStatus: 'running',
+      note: notes.get(job.graphId) ?? problem ?? 'the job had not ended when the run had to report',
+    });
+  }
+  return { verdicts, stats };
+
+  function settle(job: PendingJob, verdict: JobVerdict): void {
+    verdicts.set(job.graphId, verdict);
+    open.delete(job.graphId);
+  }
+}
+
+/**
+ * The graph is neither where its job leads nor on the way there (it went back, is busy, or is no
+ * longer listed): the job says why. Undefined while the job itself is still under way; a note
+ * alone when the job could not be read (it is read again next round).
+ */
+async function explain(
+  client: GesClient,
+  projectId: string,
+  job: PendingJob,
+  graph: Graph | undefined,
+  deadline: number,
+): Promise<JobVerdict | { readonly note: string } | undefined> {
+  const seen = graph
+    ? `the graph is ${graph.state.kind} (status ${graph.status})`
+    : 'the graph is no longer listed';
+  if (job.jobId === undefined) {
+    return { jobStatus: 'failed', failReason: `${seen}, and the job id is unknown (its answer was lost)` };
+  }
+  try {
+    const read = await client.getJob(projectId, job.graphId, job.jobId, { deadline });
+    switch (read.status) {
+      case 'failed':
+        return {
+          jobStatus: 'failed',
+          failReason: read.failReason ?? `the job failed without a reason; ${seen}`,
+        };
+      case 'success':
+        // Done, and something else moved the graph since (an operator, the platform).
+        return { jobStatus: 'success', note: `the job succeeded; ${seen} now` };
+      default:
+        return undefined;
+    }
+  } catch (error) {
+    if (isOutOfTime(error)) return undefined;
+    return { note: `${seen} and the job could not be read (${describe(error)})` };
+  }
+}
+
+/** Too little time was left to start a request at all: the run ran out of time, nothing failed. */
+function isOutOfTime(error: unknown): boolean {
+  return error instanceof DeadlineExceededError && error.cause === undefined;
+}
+
+function describe(error: unknown): string {
+  const { errorCode, message } = errorFields(error);
+  return `${errorCode}: ${message}`;
 }

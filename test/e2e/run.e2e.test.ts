@@ -46,8 +46,14 @@ describe('a scheduled run', () => {
       expect(r.jobStatus).toBe('success');
     }
     expect(world.sandbox.count({ kind: 'stop' })).toBe(expectedStops.length);
-    // Listing paginated: 13 graphs per project at 10 a page.
-    for (const projectId of PROJECTS) expect(world.sandbox.count({ kind: 'list', projectId })).toBe(2);
+    // Listing paginated (13 graphs per project at 10 a page), and stops confirmed by listing again
+    // (whole listings, two pages each), never by reading a job.
+    for (const projectId of PROJECTS) {
+      const pages = world.sandbox.requests.filter((r) => r.kind === 'list' && r.projectId === projectId);
+      expect(pages.map((r) => r.query.offset)).toEqual(pages.map((_, i) => (i % 2 === 0 ? '0' : '10')));
+      expect(pages.length).toBeGreaterThanOrEqual(4);
+    }
+    expect(world.sandbox.count({ kind: 'job' })).toBe(0);
     // Both API generations were used.
     expect(new Set(world.sandbox.requests.map((r) => r.apiVersion))).toEqual(new Set(['v1', 'v2']));
     // Nothing the config does not name was touched, and the sandbox agrees with every outcome.

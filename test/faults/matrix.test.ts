@@ -300,10 +300,15 @@ const ROWS: Row[] = [
         expect(r.jobId).toMatch(/^[0-9a-f]{32}$/);
         expect(r.message).toBe('the job had not ended when the run had to report');
       }
-      // It kept polling until the time kept back for reporting (200 ms) was near: a poll is not
-      // started with less than the transport's minAttemptMs (100 ms) left.
+      // It kept confirming by listing until the time kept back for reporting (200 ms) was near: a
+      // listing is not started with less than the transport's minAttemptMs (100 ms) left. A graph
+      // still stopping is listed again, never its job read.
       expect(seen.run.elapsedMs).toBeGreaterThanOrEqual(1_500 - 200 - 100 - 20);
-      expect(seen.sandbox.count({ kind: 'job' })).toBeGreaterThan(STOPPED_IDS.length);
+      const firstStop = seen.sandbox.requests.find((r) => r.kind === 'stop')!.seq;
+      const confirming = seen.sandbox.requests.filter((r) => r.kind === 'list' && r.seq > firstStop);
+      expect(new Set(confirming.map((r) => r.projectId)).size).toBeGreaterThan(0);
+      expect(confirming.length).toBeGreaterThan(4);
+      expect(seen.sandbox.count({ kind: 'job' })).toBe(0);
     },
   },
   {

@@ -26,6 +26,11 @@ export interface GesClientOptions {
 export interface CallOptions {
   /** Epoch ms, passed to the transport: no attempt starts and no retry waits past it. */
   readonly deadline?: number | undefined;
+  /**
+   * Asked right before each attempt leaves (after any wait for a slot or for pacing): a reason
+   * not to send it any more, or undefined to go on. The request then fails with PreconditionError.
+   */
+  readonly precondition?: (() => string | undefined) | undefined;
 }
 
 export interface StartOptions {
@@ -38,6 +43,8 @@ const DEFAULT_PAGE_SIZE = 100;
 const DOCUMENTED_PAGE_SIZE = 10;
 /** More pages than this means the server does not paginate as documented. */
 const MAX_PAGES = 1_000;
+/** Listings started over because the count changed while paging, before settling for what was seen. */
+const MAX_PASSES = 3;
 
 export class GesClient {
   readonly apiVersion: ApiVersion;
@@ -78,14 +85,41 @@ export class GesClient {
     }
   }
 
+  /**
+   * One listing, consistent: paging by offset while a graph is created or deleted shifts the rest
+   * by one and can hide a graph, so when the count changes between pages the listing starts over
+   * (at most MAX_PASSES times; then every graph seen in any pass is returned, newest state first).
+   */
   async #list(projectId: string, pageSize: number, o: CallOptions): Promise<Graph[]> {
     const seen = new Map<string, Graph>();
+    for (let pass = 1; ; pass++) {
+      const { graphs, consistent } = await this.#pass(projectId, pageSize, o);
+      if (consistent || pass >= MAX_PASSES) {
+        for (const graph of graphs) seen.delete(graph.id);
+        return [...graphs, ...(consistent ? [] : seen.values())];
+      }
+      for (const graph of graphs) seen.set(graph.id, graph);
+    }
+  }
+
+  async #pass(
+    projectId: string,
+    pageSize: number,
+    o: CallOptions,
+  ): Promise<{ graphs: Graph[]; consistent: boolean }> {
+    const seen = new Map<string, Graph>();
     let offset = 0;
+    let firstTotal: number | undefined;
     for (let page = 0; page < MAX_PAGES; page++) {
       const path = gesPaths.list(this.apiVersion, projectId, offset, pageSize);
       const response = await this.#call('GET', projectId, path, undefined, o);
       const { total, graphs } = parseGraphPage(response.body, info('GET', path));
-      if (graphs.length === 0) return [...seen.values()];
+      firstTotal ??= total;
+      if (total !== firstTotal) {
+        for (const graph of graphs) seen.set(graph.id, graph);
+        return { graphs: [...seen.values()], consistent: false };
+      }
+      if (graphs.length === 0) return { graphs: [...seen.values()], consistent: true };
       const before = seen.size;
       for (const graph of graphs) if (!seen.has(graph.id)) seen.set(graph.id, graph);
       if (seen.size === before) {
@@ -95,7 +129,7 @@ export class GesClient {
         );
       }
       offset += graphs.length;
-      if (offset >= total) return [...seen.values()];
+      if (offset >= total) return { graphs: [...seen.values()], consistent: true };
     }
     throw new MalformedResponseError(
       info('GET', gesPaths.list(this.apiVersion, projectId, offset, pageSize)),

@@ -141,4 +141,35 @@ describe('Class: GesClient › listGraphs', () => {
     server.handler = (_req, res) => json(res, 200, { graph_count: '1', graphs: [ALL[0]] });
     expect(await client('v2').listGraphs(P)).toHaveLength(1);
   });
+  it('starts over when a graph is deleted between pages, so none is hidden by the shift', async () => {
+    const live = ALL.slice(0, 25).map((g) => ({ ...g }));
+    server.handler = (req, res) => {
+      const query = new URL(req.url, server.origin).searchParams;
+      const offset = Number(query.get('offset'));
+      const limit = Number(query.get('limit'));
+      json(res, 200, { graphCount: live.length, graphs: live.slice(offset, offset + limit) });
+      if (server.requests.length === 1) live.splice(3, 1); // graph-3 deleted after page 1 was served
+    };
+    const graphs = await client('v1').listGraphs(P);
+    expect(graphs.map((g) => g.id).sort()).toEqual(live.map((g) => g.id).sort());
+    expect(graphs.map((g) => g.id)).toContain('graph-10'); // the graph the shift would have hidden
+    expect(offsets()).toEqual(['0', '10', '0', '10', '20']);
+  });
+
+  it('settles for every graph seen after three passes whose count keeps changing', async () => {
+    const live = ALL.slice(0, 25).map((g) => ({ ...g }));
+    let created = 0;
+    server.handler = (req, res) => {
+      const query = new URL(req.url, server.origin).searchParams;
+      const offset = Number(query.get('offset'));
+      const limit = Number(query.get('limit'));
+      json(res, 200, { graphCount: live.length, graphs: live.slice(offset, offset + limit) });
+      live.unshift({ id: `new-${created}`, name: `new-${created++}`, status: '200' }); // one created per page
+    };
+    const graphs = await client('v1').listGraphs(P);
+    expect(server.requests).toHaveLength(6); // two pages a pass, three passes
+    const ids = graphs.map((g) => g.id);
+    expect(new Set(ids).size).toBe(ids.length);
+    expect(ids).toEqual(expect.arrayContaining(ALL.slice(0, 19).map((g) => g.id))); // all that any page showed
+  });
 });

@@ -16,7 +16,7 @@ import { readProject } from './project.js';
 import { errorFields, logResult, summarize } from './report.js';
 import { configuredTargets, projectsInScope, type ResolvedTarget, selectTargets } from './targets.js';
 import { type GraphResult, Outcome, type PlanResult, type RunRequest, type Summary } from './types.js';
-import { confirmJobs, DEFAULT_POLL, type PollSettings } from './verify.js';
+import { confirmJobs, DEFAULT_POLL, type JobVerdict, type PollSettings } from './verify.js';
 import { ScheduleWindows } from './windows.js';
 
 export interface RunDependencies {
@@ -213,14 +213,30 @@ async function actOnProject(
       : [],
   );
   if (!deps.config.settings.verifyJobs || dryRun || jobs.length === 0 || !client) return acted;
-  const { verdicts } = await confirmJobs({
-    client,
-    projectId: targets[0]!.project.projectId,
-    jobs,
-    deadline: deps.deadline,
-    clock: deps.clock,
-    poll: deps.poll ?? DEFAULT_POLL,
-  });
+  let verdicts: Map<string, JobVerdict>;
+  try {
+    ({ verdicts } = await confirmJobs({
+      client,
+      projectId: targets[0]!.project.projectId,
+      jobs,
+      deadline: deps.deadline,
+      clock: deps.clock,
+      poll: deps.poll ?? DEFAULT_POLL,
+    }));
+  } catch (error) {
+    // The stops went out: keep their job ids, and fail them loudly, since nothing confirmed them.
+    const { errorCode, message } = errorFields(error);
+    return acted.map((r) =>
+      r.outcome === Outcome.stopped
+        ? {
+            ...r,
+            outcome: Outcome.failed,
+            errorCode,
+            message: `the stop was accepted but could not be confirmed: ${message}`,
+          }
+        : r,
+    );
+  }
   return acted.map((result) => {
     const verdict = result.graphId === undefined ? undefined : verdicts.get(result.graphId);
     if (!verdict || result.outcome !== Outcome.stopped) return result;

@@ -1,27 +1,14 @@
 /**
- * `osls package` (design.md §7), run once, offline, without AWS credentials, and the generated
- * CloudFormation template and Lambda zip checked against the deployment requirements.
- *
- * The service is packaged from a copy of the repository in a temporary directory (node_modules
- * linked, not copied): serverless-esbuild always works in `<service>/.esbuild` and copies the zip to
- * `<service>/.serverless`, even with `--package`, and leaves both behind when the build fails, so
- * packaging in place would litter the working tree and race with a concurrent `npm run package`.
+ * `osls package`, run once, offline, without AWS credentials, and the generated CloudFormation
+ * template and Lambda zip checked against the deployment requirements (docs/contracts.md,
+ * "Deployment"). It packages a copy of the repository (test/deploy/service.ts) whose
+ * config/schedule.yaml is the shipped one with its placeholder ids replaced, as a user does before
+ * deploying: the shipped file as it is is refused (test/deploy/guard.test.ts).
  */
 import { execFile } from 'node:child_process';
-import {
-  cpSync,
-  mkdirSync,
-  mkdtempSync,
-  readFileSync,
-  rmSync,
-  statSync,
-  symlinkSync,
-  writeFileSync,
-} from 'node:fs';
+import { mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { builtinModules } from 'node:module';
-import { tmpdir } from 'node:os';
-import { dirname, join, posix, relative, sep } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { dirname, join, posix } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
@@ -29,11 +16,11 @@ import type { Summary } from '../../lib/run/types.js';
 import { startFakeSecretsManager } from '../../sandbox/secrets-manager.js';
 import { GesSandbox, makeProjectId, makeUuid } from '../../sandbox/server.js';
 import { secretArnByName } from './arns.js';
+import { copyService, type ServiceCopy, withOwnIds } from './service.js';
 import { readZip, type ZipEntry } from './zip.js';
 
 const run = promisify(execFile);
 
-const REPO = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const PACKAGE_TIMEOUT_MS = 120_000;
 
 const SECRET_ARN = 'arn:aws:secretsmanager:eu-central-1:123456789012:secret:ges/credentials-AbCdEf';
@@ -57,6 +44,7 @@ interface Statement {
   Resource: unknown;
 }
 
+let copy: ServiceCopy;
 let work: string;
 let out: string;
 let template: Template;
@@ -77,7 +65,7 @@ function entry(name: string): ZipEntry {
 
 /** Graph entries and per-project secrets of the config shipped in the package. */
 function shippedConfig(): { graphs: number; secrets: string[] } {
-  const config = parse(readFileSync(join(REPO, 'config', 'schedule.yaml'), 'utf8')) as {
+  const config = parse(copy.readConfig()) as {
     projects?: { credentialsSecret?: string; graphs?: unknown[] }[];
   };
   const projects = config.projects ?? [];
@@ -87,60 +75,27 @@ function shippedConfig(): { graphs: number; secrets: string[] } {
   };
 }
 
-/** The repo copy osls works in, and the bare environment it runs with. */
-let service: string;
-let oslsEnv: Record<string, string>;
-const OSLS = join(REPO, 'node_modules', 'osls', 'bin', 'serverless.js');
-
 beforeAll(async () => {
-  work = mkdtempSync(join(tmpdir(), 'ges-offhours-package-'));
-  service = join(work, 'service');
+  copy = copyService('ges-offhours-package-');
+  work = copy.work;
   out = join(work, 'out');
-  const skipped = new Set(['node_modules', '.git', '.serverless', '.esbuild', 'coverage']);
-  cpSync(REPO, service, {
-    recursive: true,
-    filter: (source) => {
-      const rel = relative(REPO, source);
-      return !skipped.has(rel.split(sep)[0]!) && !rel.split(sep).includes('node_modules');
-    },
-  });
-  symlinkSync(join(REPO, 'node_modules'), join(service, 'node_modules'), 'dir');
-
-  // No AWS credentials, no profile, a throw-away HOME: packaging must not need any of them.
-  // A private TMPDIR too: serverless-esbuild 1.57 stages each zip in os.tmpdir() and never removes
-  // it (non-recursive remove, error swallowed; floydspace/serverless-esbuild#589).
-  const home = join(work, 'home');
-  const tmp = join(work, 'tmp');
-  mkdirSync(home);
-  mkdirSync(tmp);
-  oslsEnv = {
-    PATH: process.env.PATH ?? '',
-    HOME: home,
-    USERPROFILE: home,
-    TMPDIR: tmp,
-    TMP: tmp,
-    TEMP: tmp,
-  };
-  const env = oslsEnv;
+  copy.writeConfig(withOwnIds(copy.readConfig()));
   const started = performance.now();
-  const args = [
-    OSLS,
-    'package',
-    '--stage',
-    'test',
-    '--region',
-    'eu-central-1',
-    `--param=credentialsSecret=${SECRET_ARN}`,
-    `--param=extraSecrets=${EXTRA_ARN},${EXTRA_NAME}`,
-    '--package',
-    out,
-  ];
-  try {
-    await run(process.execPath, args, { cwd: service, env, timeout: PACKAGE_TIMEOUT_MS - 5_000 });
-  } catch (error) {
-    const { stdout = '', stderr = '' } = error as { stdout?: string; stderr?: string };
-    throw new Error(`osls package failed: ${(error as Error).message}\n${stdout}\n${stderr}`);
-  }
+  const { code, output } = await copy.osls(
+    [
+      'package',
+      '--stage',
+      'test',
+      '--region',
+      'eu-central-1',
+      `--param=credentialsSecret=${SECRET_ARN}`,
+      `--param=extraSecrets=${EXTRA_ARN},${EXTRA_NAME}`,
+      '--package',
+      out,
+    ],
+    PACKAGE_TIMEOUT_MS - 5_000,
+  );
+  if (code !== 0) throw new Error(`osls package failed with exit code ${code}:\n${output}`);
   const seconds = (performance.now() - started) / 1000;
 
   template = JSON.parse(readFileSync(join(out, 'cloudformation-template-update-stack.json'), 'utf8'));
@@ -156,17 +111,13 @@ beforeAll(async () => {
   );
 }, PACKAGE_TIMEOUT_MS);
 
-afterAll(() => {
-  if (work) rmSync(work, { recursive: true, force: true });
-});
+afterAll(() => copy?.remove());
 
 describe('osls invoke local', () => {
   // osls v3 never loads .mjs handlers; deploy/invoke-local-esm.cjs bridges to the ESM bundle.
   it('runs the bundled handler: a plan of the shipped config', async () => {
-    const { stdout } = await run(
-      process.execPath,
+    const { code, stdout, output } = await copy.osls(
       [
-        OSLS,
         'invoke',
         'local',
         '-f',
@@ -179,8 +130,9 @@ describe('osls invoke local', () => {
         '--data',
         '{"action":"plan","at":"2026-03-29T01:30:00Z"}',
       ],
-      { cwd: service, env: oslsEnv, timeout: 60_000 },
+      60_000,
     );
+    expect(code, output).toBe(0);
     const printed = JSON.parse(stdout.slice(stdout.lastIndexOf('\n{\n') + 1)) as Summary;
     expect(printed).toMatchObject({ action: 'plan', at: '2026-03-29T01:30:00.000Z' });
     expect(printed.results).toHaveLength(shippedConfig().graphs);
@@ -205,7 +157,7 @@ describe('osls package: the function', () => {
     expect(fn.Properties.ReservedConcurrentExecutions).toBe(1);
   });
 
-  it('has the environment of design.md §6', () => {
+  it('has the documented environment', () => {
     const [, fn] = only('AWS::Lambda::Function');
     expect(fn.Properties.Environment).toEqual({
       Variables: {
@@ -339,9 +291,7 @@ describe('osls package: the zip', () => {
     for (const c of chunks) expect(c).toMatch(/^functions\/chunks\/[\w-]+\.mjs$/);
     // Lambda runs the code as another user than the file owner: everything must be world-readable.
     for (const e of entries) expect(e.mode & 0o444, e.name).toBe(0o444);
-    expect(entry('config/schedule.yaml').read().toString('utf8')).toBe(
-      readFileSync(join(REPO, 'config', 'schedule.yaml'), 'utf8'),
-    );
+    expect(entry('config/schedule.yaml').read().toString('utf8')).toBe(copy.readConfig());
   });
 
   it('is a self-contained set of minified ES modules with linked source maps', () => {

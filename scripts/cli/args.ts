@@ -1,0 +1,81 @@
+/** `npm run invoke` arguments: the event (JSON) and a few flags. Pure. */
+import { parseArgs } from 'node:util';
+
+export const USAGE = `usage: npm run invoke -- [<event-json>] [--json] [--yes]
+
+Runs the function once on this machine, as Lambda would: the config from SCHEDULE_CONFIG (default
+config/schedule.yaml), Huawei credentials from GES_CREDENTIALS_SECRET (read with your AWS profile)
+or HUAWEICLOUD_SDK_AK/_SK, against the GES endpoints in the config.
+
+  <event-json>  the event, as the deployed function takes it. Without one you are asked, and a
+                dry run is the default; without a terminal to ask on, pass the event.
+  --json        print the structured log lines and the summary (one JSON object per line), as
+                the Lambda logs them, instead of the table
+  --yes, -y     with no event, do the dry run without asking (it never means a real run)
+  --help, -h    this text
+
+examples:
+  npm run invoke -- '{"action":"plan"}'                                each graph's state now (no GES call)
+  npm run invoke -- '{"action":"plan","at":"2026-03-29T01:30:00Z"}'     ... at another instant
+  npm run invoke -- '{"dryRun":true}'                                   what a scheduled run would stop now
+  npm run invoke -- '{}'                                                a scheduled run, for real
+  npm run invoke -- '{"action":"stop","graphs":["fraud-detection"]}'   stop these graphs now
+  npm run invoke -- '{"action":"stop","graphs":"all","dryRun":true}'    what stopping every graph would do
+  npm run invoke -- '{"action":"stop","graphs":"all"}'                  stop every configured graph now
+  npm run invoke -- --json '{"dryRun":true}'                            JSON lines, for scripts
+
+exit status: 0 the run finished and no graph failed; 1 some graphs failed; 2 nothing was run
+(bad arguments, event or config; no credentials for any project; cancelled at the question).
+INVOKE_TIMEOUT_SECONDS (default 300, as deployed) bounds the run like the Lambda timeout.
+`;
+
+export type CliArgs =
+  | { readonly kind: 'help' }
+  | { readonly kind: 'invalid'; readonly message: string }
+  | {
+      readonly kind: 'run';
+      /** The parsed event; `undefined` when none was given (not when the JSON said `null`). */
+      readonly event: { readonly value: unknown } | undefined;
+      readonly json: boolean;
+      readonly yes: boolean;
+    };
+
+export function parseCliArgs(argv: readonly string[]): CliArgs {
+  let parsed: ReturnType<typeof parseOptions>;
+  try {
+    parsed = parseOptions(argv);
+  } catch (error) {
+    return { kind: 'invalid', message: error instanceof Error ? error.message : String(error) };
+  }
+  const { values, positionals } = parsed;
+  if (values.help) return { kind: 'help' };
+  if (positionals.length > 1) {
+    return {
+      kind: 'invalid',
+      message: `expected one event, got ${positionals.length} arguments: quote the JSON as one argument, '{"dryRun":true}'`,
+    };
+  }
+  const json = values.json ?? false;
+  const yes = values.yes ?? false;
+  const [raw] = positionals;
+  if (raw === undefined) return { kind: 'run', event: undefined, json, yes };
+  try {
+    return { kind: 'run', event: { value: JSON.parse(raw) }, json, yes };
+  } catch (error) {
+    const why = error instanceof Error ? error.message : String(error);
+    return { kind: 'invalid', message: `the event is not JSON (${why}): ${raw}` };
+  }
+}
+
+function parseOptions(argv: readonly string[]) {
+  return parseArgs({
+    args: [...argv],
+    allowPositionals: true,
+    strict: true,
+    options: {
+      json: { type: 'boolean' },
+      yes: { type: 'boolean', short: 'y' },
+      help: { type: 'boolean', short: 'h' },
+    },
+  });
+}

@@ -1,0 +1,95 @@
+/**
+ * Windows as DynamoDB items. Partition key `graph` (S) = `{projectId}/{graphId}`, sort key
+ * `stoppedAt` (S, ISO-8601 UTC); instants are ISO strings, `replication` and the TTL attribute
+ * `expiresAt` (epoch seconds) are numbers.
+ */
+import type { AttributeValue } from '@aws-sdk/client-dynamodb';
+import { EndedBy, graphKey, type LedgerWindow, type OpenWindowInput, type WindowKey } from './types.js';
+
+export type Item = Record<string, AttributeValue>;
+
+/** A closed window is kept this long after it ended, then DynamoDB's TTL removes it. */
+export const RETENTION_DAYS = 400;
+
+export function expiresAt(endedAt: Date): number {
+  return Math.floor(endedAt.getTime() / 1000) + RETENTION_DAYS * 86_400;
+}
+
+export function keyItem(key: WindowKey): Item {
+  return { graph: { S: key.graph }, stoppedAt: { S: key.stoppedAt } };
+}
+
+export function windowKey(input: OpenWindowInput): WindowKey {
+  return { graph: graphKey(input), stoppedAt: input.stoppedAt.toISOString() };
+}
+
+export function toItem(input: OpenWindowInput): Item {
+  const item: Item = {
+    ...keyItem(windowKey(input)),
+    runId: { S: input.runId },
+    schedule: { S: input.schedule },
+  };
+  if (input.jobId !== undefined) item.jobId = { S: input.jobId };
+  if (input.offUntil !== undefined) item.offUntil = { S: input.offUntil.toISOString() };
+  if (input.sizeIndex !== undefined) item.sizeIndex = { S: input.sizeIndex };
+  if (input.replication !== undefined) item.replication = { N: String(input.replication) };
+  return item;
+}
+
+/** The window an item records, or a description of what is wrong with it. */
+export function fromItem(item: Item): LedgerWindow | string {
+  const graph = item.graph?.S;
+  const stoppedAtText = item.stoppedAt?.S;
+  if (graph === undefined || stoppedAtText === undefined) return 'no graph or stoppedAt key';
+  const slash = graph.indexOf('/');
+  if (slash <= 0 || slash === graph.length - 1)
+    return `graph ${JSON.stringify(graph)} is not projectId/graphId`;
+  const stoppedAt = instant(stoppedAtText);
+  if (!stoppedAt) return `stoppedAt ${JSON.stringify(stoppedAtText)} is not an ISO-8601 instant`;
+  const endedAt = optionalInstant(item.endedAt?.S);
+  const offUntil = optionalInstant(item.offUntil?.S);
+  if (endedAt === null) return `endedAt ${JSON.stringify(item.endedAt?.S)} is not an ISO-8601 instant`;
+  const endedBy = item.endedBy?.S;
+  const knownEndedBy = Object.values(EndedBy).find((e) => e === endedBy);
+  const replication = item.replication?.N === undefined ? undefined : Number(item.replication.N);
+  return {
+    projectId: graph.slice(0, slash),
+    graphId: graph.slice(slash + 1),
+    key: { graph, stoppedAt: stoppedAtText },
+    stoppedAt,
+    runId: item.runId?.S ?? '',
+    schedule: item.schedule?.S ?? '',
+    jobId: item.jobId?.S,
+    offUntil: offUntil ?? undefined,
+    sizeIndex: item.sizeIndex?.S,
+    replication: replication !== undefined && Number.isFinite(replication) ? replication : undefined,
+    endedAt,
+    // A window with an end but no known reason is still closed; the reason just goes unreported.
+    endedBy: knownEndedBy,
+  };
+}
+
+function instant(text: string): Date | undefined {
+  if (!/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/.test(text)) return undefined;
+  const date = new Date(text);
+  return Number.isNaN(date.getTime()) ? undefined : date;
+}
+
+/** undefined when absent, null when present but not an instant. */
+function optionalInstant(text: string | undefined): Date | undefined | null {
+  return text === undefined ? undefined : (instant(text) ?? null);
+}
+
+/** The order that decides which of several open windows of one graph stands: earliest first. */
+export function compareWindows(a: LedgerWindow, b: LedgerWindow): number {
+  return (
+    a.stoppedAt.getTime() - b.stoppedAt.getTime() ||
+    cmp(a.key.stoppedAt, b.key.stoppedAt) ||
+    cmp(a.runId, b.runId) ||
+    cmp(a.jobId ?? '', b.jobId ?? '')
+  );
+}
+
+function cmp(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}

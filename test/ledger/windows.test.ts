@@ -1,0 +1,187 @@
+/** The ledger against a real DynamoDB API (dynalite on loopback): open, read and close windows. */
+import { DynamoDBClient, GetItemCommand, PutItemCommand } from '@aws-sdk/client-dynamodb';
+import { describe, expect, it } from 'vitest';
+import { RETENTION_DAYS } from '../../lib/ledger/items.js';
+import type { OpenWindowInput } from '../../lib/ledger/types.js';
+import { useLedgerEmulator } from './emulator.js';
+
+const fixture = useLedgerEmulator();
+
+const PROJECT = '0123456789abcdef0123456789abcdef';
+const GRAPH = '11111111-2222-3333-4444-555555555555';
+const OTHER = '66666666-7777-8888-9999-000000000000';
+const at = (iso: string) => new Date(iso);
+
+function stop(overrides: Partial<OpenWindowInput> = {}): OpenWindowInput {
+  return {
+    projectId: PROJECT,
+    graphId: GRAPH,
+    stoppedAt: at('2026-03-02T20:00:05.000Z'),
+    runId: 'run-evening',
+    schedule: 'office-hours',
+    ...overrides,
+  };
+}
+
+async function rawItem(table: string, graph: string, stoppedAt: string) {
+  const client = new DynamoDBClient(fixture.client());
+  try {
+    const { Item } = await client.send(
+      new GetItemCommand({ TableName: table, Key: { graph: { S: graph }, stoppedAt: { S: stoppedAt } } }),
+    );
+    return Item;
+  } finally {
+    client.destroy();
+  }
+}
+
+describe('Ledger: opening a window', () => {
+  it('writes one item with the contract key and every attribute GES reported', async () => {
+    const ledger = await fixture.ledger();
+    const result = await ledger.openWindow(
+      stop({ jobId: 'job-1', offUntil: at('2026-03-03T06:00:00.000Z'), sizeIndex: '4', replication: 3 }),
+    );
+    expect(result.outcome).toBe('opened');
+    expect(await rawItem(ledger.table, `${PROJECT}/${GRAPH}`, '2026-03-02T20:00:05.000Z')).toEqual({
+      graph: { S: `${PROJECT}/${GRAPH}` },
+      stoppedAt: { S: '2026-03-02T20:00:05.000Z' },
+      runId: { S: 'run-evening' },
+      schedule: { S: 'office-hours' },
+      jobId: { S: 'job-1' },
+      offUntil: { S: '2026-03-03T06:00:00.000Z' },
+      sizeIndex: { S: '4' },
+      replication: { N: '3' },
+    });
+  });
+
+  it('leaves out what GES did not report', async () => {
+    const ledger = await fixture.ledger();
+    await ledger.openWindow(stop());
+    const item = await rawItem(ledger.table, `${PROJECT}/${GRAPH}`, '2026-03-02T20:00:05.000Z');
+    expect(Object.keys(item ?? {}).sort()).toEqual(['graph', 'runId', 'schedule', 'stoppedAt']);
+  });
+
+  it('is found by openWindows with its parsed fields', async () => {
+    const ledger = await fixture.ledger();
+    await ledger.openWindow(stop({ jobId: 'job-1', sizeIndex: '1', replication: 1 }));
+    const windows = await ledger.openWindows([{ projectId: PROJECT, graphId: GRAPH }]);
+    expect(windows.get(`${PROJECT}/${GRAPH}`)).toEqual({
+      ok: true,
+      windows: [
+        expect.objectContaining({
+          projectId: PROJECT,
+          graphId: GRAPH,
+          stoppedAt: at('2026-03-02T20:00:05.000Z'),
+          jobId: 'job-1',
+          sizeIndex: '1',
+          replication: 1,
+          endedAt: undefined,
+        }),
+      ],
+    });
+  });
+});
+
+describe('Ledger: closing a window', () => {
+  it.each(['start', 'seen-running', 'deleted'] as const)(
+    'records endedAt, endedBy %s and the TTL',
+    async (endedBy) => {
+      const ledger = await fixture.ledger();
+      const { window } = await ledger.openWindow(stop());
+      const endedAt = at('2026-03-03T06:00:02.500Z');
+      const result = await ledger.closeWindow(window, { endedAt, endedBy });
+      expect(result).toEqual({ outcome: 'closed', window: expect.objectContaining({ endedAt, endedBy }) });
+      const item = await rawItem(ledger.table, window.key.graph, window.key.stoppedAt);
+      expect(item).toMatchObject({ endedAt: { S: '2026-03-03T06:00:02.500Z' }, endedBy: { S: endedBy } });
+      // Epoch seconds, 400 days after the end: 1772517602 is 2026-03-03T06:00:02Z.
+      expect(item?.expiresAt).toEqual({ N: String(1_772_517_602 + 400 * 86_400) });
+      expect(RETENTION_DAYS).toBe(400);
+    },
+  );
+
+  it('reports a window someone closed first, and keeps their end', async () => {
+    const ledger = await fixture.ledger();
+    const { window } = await ledger.openWindow(stop());
+    await ledger.closeWindow(window, { endedAt: at('2026-03-03T05:00:00Z'), endedBy: 'seen-running' });
+    const again = await ledger.closeWindow(window, { endedAt: at('2026-03-03T06:00:00Z'), endedBy: 'start' });
+    expect(again).toEqual({
+      outcome: 'already-closed',
+      window: expect.objectContaining({ endedAt: at('2026-03-03T05:00:00Z'), endedBy: 'seen-running' }),
+    });
+  });
+
+  it('reports a window that does not exist as missing, and creates nothing', async () => {
+    const ledger = await fixture.ledger();
+    const key = { graph: `${PROJECT}/${GRAPH}`, stoppedAt: '2026-03-02T20:00:05.000Z' };
+    const result = await ledger.closeWindow(key, { endedAt: at('2026-03-03T06:00:00Z'), endedBy: 'start' });
+    expect(result).toEqual({ outcome: 'missing' });
+    expect(await rawItem(ledger.table, key.graph, key.stoppedAt)).toBeUndefined();
+  });
+
+  it('a closed window is no longer open, and the next stop opens a new one', async () => {
+    const ledger = await fixture.ledger();
+    const first = await ledger.openWindow(stop());
+    await ledger.closeWindow(first.window, { endedAt: at('2026-03-03T06:00:00Z'), endedBy: 'start' });
+    const graph = { projectId: PROJECT, graphId: GRAPH };
+    expect((await ledger.openWindows([graph])).get(`${PROJECT}/${GRAPH}`)).toEqual({ ok: true, windows: [] });
+    const next = await ledger.openWindow(stop({ stoppedAt: at('2026-03-03T20:00:04Z'), runId: 'run-next' }));
+    expect(next).toMatchObject({ outcome: 'opened', window: { runId: 'run-next' } });
+    const open = (await ledger.openWindows([graph])).get(`${PROJECT}/${GRAPH}`);
+    expect(open).toEqual({ ok: true, windows: [expect.objectContaining({ runId: 'run-next' })] });
+  });
+});
+
+describe('Ledger: openWindows', () => {
+  it('answers for every graph asked, once each, with or without windows', async () => {
+    const ledger = await fixture.ledger({ concurrency: 2 });
+    const projects = ['a', 'b', 'c'].map((c) => c.repeat(32));
+    for (const projectId of projects.slice(0, 2)) await ledger.openWindow(stop({ projectId }));
+    const graphs = [...projects, projects[0]!].map((projectId) => ({ projectId, graphId: GRAPH }));
+    const result = await ledger.openWindows(graphs);
+    expect([...result.keys()]).toEqual(projects.map((p) => `${p}/${GRAPH}`));
+    expect(projects.map((p) => result.get(`${p}/${GRAPH}`))).toEqual([
+      { ok: true, windows: [expect.objectContaining({ projectId: projects[0] })] },
+      { ok: true, windows: [expect.objectContaining({ projectId: projects[1] })] },
+      { ok: true, windows: [] },
+    ]);
+  });
+
+  it('finds the open window behind a long history of closed ones', async () => {
+    const ledger = await fixture.ledger();
+    for (let day = 1; day <= 20; day++) {
+      const stoppedAt = at(`2026-03-${String(day).padStart(2, '0')}T20:00:00Z`);
+      const { window } = await ledger.openWindow(stop({ stoppedAt, runId: `run-${day}` }));
+      if (day < 20)
+        await ledger.closeWindow(window, { endedAt: new Date(stoppedAt.getTime() + 36e6), endedBy: 'start' });
+    }
+    const result = await ledger.openWindows([{ projectId: PROJECT, graphId: GRAPH }]);
+    expect(result.get(`${PROJECT}/${GRAPH}`)).toEqual({
+      ok: true,
+      windows: [expect.objectContaining({ runId: 'run-20' })],
+    });
+  });
+
+  it('fails only the graph whose item is malformed, saying which item, and never guesses', async () => {
+    const ledger = await fixture.ledger();
+    await ledger.openWindow(stop({ graphId: OTHER }));
+    const client = new DynamoDBClient(fixture.client());
+    await client.send(
+      new PutItemCommand({
+        TableName: ledger.table,
+        Item: { graph: { S: `${PROJECT}/${GRAPH}` }, stoppedAt: { S: 'yesterday evening' } },
+      }),
+    );
+    client.destroy();
+    const result = await ledger.openWindows(
+      [GRAPH, OTHER].map((graphId) => ({ projectId: PROJECT, graphId })),
+    );
+    const bad = result.get(`${PROJECT}/${GRAPH}`);
+    expect(bad?.ok).toBe(false);
+    expect(bad?.ok === false && bad.error).toMatchObject({
+      code: 'LEDGER_UNAVAILABLE',
+      problem: 'malformed-item',
+      message: expect.stringContaining('yesterday evening'),
+    });
+    expect(result.get(`${PROJECT}/${OTHER}`)).toMatchObject({ ok: true, windows: [{ graphId: OTHER }] });
+  });
+});

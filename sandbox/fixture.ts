@@ -1,6 +1,7 @@
 /**
- * Sandbox fixtures: `{ accounts, graphs, jobDurationMs?, latencyMs?, maxPageSize?, seed?, faults? }`
- * in YAML or JSON (JSON is YAML). Graph statuses may be written as numbers (`status: 200`).
+ * Sandbox fixtures: `{ accounts, graphs, jobDurationMs?, latencyMs?, maxPageSize?, seed?, faults?,
+ * rateLimit?, listMutations? }` in YAML or JSON (JSON is YAML). Graph statuses may be written as
+ * numbers (`status: 200`).
  */
 import { readFile } from 'node:fs/promises';
 import * as v from 'valibot';
@@ -30,6 +31,31 @@ const EffectSchema = v.variant('type', [
   v.object({ type: v.literal('latency'), ms: Millis }),
 ]);
 
+const GraphSchema = v.strictObject({
+  projectId: v.pipe(v.string(), v.regex(/^[0-9a-f]{32}$/, 'a project id is 32 lower-case hex characters')),
+  id: v.pipe(v.string(), v.minLength(1)),
+  name: v.pipe(v.string(), v.minLength(1)),
+  status: Status,
+  stopJob: v.optional(v.picklist(['success', 'failed', 'never'])),
+  failReason: v.optional(v.string()),
+});
+
+const RateLimitSchema = v.strictObject({
+  requestsPerSecond: v.pipe(v.number(), v.gtValue(0)),
+  burst: v.optional(v.pipe(v.number(), v.integer(), v.minValue(1))),
+  retryAfter: v.optional(
+    v.union([v.picklist(['none', 'seconds']), v.pipe(v.number(), v.integer(), v.minValue(0))]),
+  ),
+});
+
+const ListMutationSchema = v.strictObject({
+  projectId: v.string(),
+  afterPages: v.pipe(v.number(), v.integer(), v.minValue(1)),
+  remove: v.optional(v.array(v.string())),
+  add: v.optional(v.array(GraphSchema)),
+  addAt: v.optional(v.pipe(v.number(), v.integer(), v.minValue(0))),
+});
+
 const FixtureSchema = v.strictObject({
   accounts: v.pipe(
     v.array(
@@ -41,23 +67,13 @@ const FixtureSchema = v.strictObject({
     ),
     v.minLength(1, 'at least one account is needed to sign requests'),
   ),
-  graphs: v.array(
-    v.strictObject({
-      projectId: v.pipe(
-        v.string(),
-        v.regex(/^[0-9a-f]{32}$/, 'a project id is 32 lower-case hex characters'),
-      ),
-      id: v.pipe(v.string(), v.minLength(1)),
-      name: v.pipe(v.string(), v.minLength(1)),
-      status: Status,
-      stopJob: v.optional(v.picklist(['success', 'failed', 'never'])),
-      failReason: v.optional(v.string()),
-    }),
-  ),
+  graphs: v.array(GraphSchema),
   jobDurationMs: v.optional(Millis),
   latencyMs: v.optional(Millis),
   maxPageSize: v.optional(v.pipe(v.number(), v.integer(), v.minValue(1))),
   seed: v.optional(v.pipe(v.number(), v.integer())),
+  rateLimit: v.optional(RateLimitSchema),
+  listMutations: v.optional(v.array(ListMutationSchema)),
   faults: v.optional(
     v.array(
       v.strictObject({
@@ -73,8 +89,8 @@ const FixtureSchema = v.strictObject({
   ),
 });
 
-/** What a fixture file holds: the sandbox options without the clock and the listening address. */
-export type SandboxFixture = Omit<SandboxOptions, 'now' | 'host' | 'port'>;
+/** What a fixture file holds: the sandbox options without the clocks, the hook and the listening address. */
+export type SandboxFixture = Omit<SandboxOptions, 'now' | 'monotonicMs' | 'onSettled' | 'host' | 'port'>;
 
 /** Parses and checks a fixture's text; `source` names it in error messages. */
 export function parseFixture(text: string, source: string): SandboxFixture {

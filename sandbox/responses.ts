@@ -11,6 +11,8 @@ export interface Reply {
   readonly headers?: Readonly<Record<string, string>>;
   /** The job a stop or start created, for the request record. */
   readonly jobId?: string;
+  /** Set when the gateway's rate limit answered, for the request record. */
+  readonly fault?: 'throttle';
 }
 
 /** Error codes with the messages Huawei documents for them. */
@@ -92,6 +94,22 @@ export function faultReply(
     undefined,
     effect.retryAfter ? { 'Retry-After': effect.retryAfter } : undefined,
   );
+}
+
+/**
+ * The gateway's 429 for a key over its rate limit. The gateway answers it before any GES API is
+ * involved, so the body has the gateway's own field names whatever the path's API version.
+ */
+export function throttleReply(requestsPerSecond: number, retryAfterSeconds: number | undefined): Reply {
+  return {
+    status: 429,
+    body: {
+      error_code: 'APIG.0308',
+      error_msg: `The throttling threshold has been reached: policy user over ratelimit,limit:${requestsPerSecond},time:1 second`,
+    },
+    fault: 'throttle',
+    ...(retryAfterSeconds === undefined ? {} : { headers: { 'Retry-After': String(retryAfterSeconds) } }),
+  };
 }
 
 /** The body a `malformed` fault answers with: a truncated JSON document. */

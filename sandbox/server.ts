@@ -4,22 +4,27 @@
  * inject faults (status codes, resets, hangs, lost answers, malformed bodies, latency).
  *
  * Order per request: record → `latencyMs` → fault rules → (unknown route: 404 APIG.0101) →
- * signature and X-Sdk-Date (401 APIG.0301) → AK's projects (403 APIG.0302) → X-Project-Id
- * (400 GES.0016) → the call. Stop works only on '200' (else 400 GES.7001, whatever the status);
+ * signature and X-Sdk-Date (401 APIG.0301) → the AK's rate limit (429 APIG.0308) → AK's projects
+ * (403 APIG.0302) → X-Project-Id (400 GES.0016) → the call → list mutations now due. Stop works only on '200' (else 400 GES.7001, whatever the status);
  * start only on '900' (else 400 GES.7015); unknown graph 404 GES.7000; unknown job 404 GES.7007.
  * Job times are UTC without a zone: `2026-03-29 01:30:00` in v1.0, `2026-03-29T01:30:00` in v2.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { checkAuth } from './auth.js';
+import { type AuthInput, authenticate, authorize } from './auth.js';
 import { FaultEngine } from './faults.js';
-import { errorReply, faultReply, GesError, MALFORMED_BODY, type Reply } from './responses.js';
+import { ListMutations } from './list-mutations.js';
+import { RateLimiter } from './rate-limit.js';
+import { errorReply, faultReply, GesError, MALFORMED_BODY, type Reply, throttleReply } from './responses.js';
 import { dispatch, parseRoute } from './routes.js';
 import { type GraphPatch, type GraphSnapshot, GraphStore } from './state.js';
 import type {
   FaultEffect,
   FaultRule,
+  ListMutation,
+  RateLimit,
   RecordedRequest,
+  RecordedStatus,
   RequestFilter,
   SandboxAccount,
   SandboxGraph,
@@ -28,6 +33,7 @@ import type {
 
 export type { MakeGraphsOptions } from './graphs.js';
 export { makeGraphs, makeProjectId, makeUuid } from './graphs.js';
+export { defaultBurst } from './rate-limit.js';
 export type { GraphPatch } from './state.js';
 export type * from './types.js';
 
@@ -35,6 +41,8 @@ interface SandboxParts {
   readonly options: SandboxOptions;
   readonly store: GraphStore;
   readonly faults: FaultEngine;
+  readonly limiter: RateLimiter;
+  readonly mutations: ListMutations;
 }
 
 export class GesSandbox {
@@ -43,6 +51,8 @@ export class GesSandbox {
   readonly #server: Server;
   readonly #store: GraphStore;
   readonly #faults: FaultEngine;
+  readonly #limiter: RateLimiter;
+  readonly #mutations: ListMutations;
   readonly #accounts: ReadonlyMap<string, SandboxAccount>;
   readonly #options: SandboxOptions;
   readonly #timers = new Set<NodeJS.Timeout>();
@@ -56,6 +66,8 @@ export class GesSandbox {
     this.#options = parts.options;
     this.#store = parts.store;
     this.#faults = parts.faults;
+    this.#limiter = parts.limiter;
+    this.#mutations = parts.mutations;
     this.#accounts = new Map(parts.options.accounts.map((a) => [a.ak, { ...a }]));
     server.on('request', (req, res) => {
       this.#handle(req, res).catch((error: unknown) => this.#crash(res, error));
@@ -64,7 +76,7 @@ export class GesSandbox {
 
   /** Starts listening (127.0.0.1, any free port unless told otherwise). */
   static async start(options: SandboxOptions): Promise<GesSandbox> {
-    // Built before listening, so that bad graphs or fault rules throw without leaving a server open.
+    // Built before listening, so that bad graphs, rules or limits throw without leaving a server open.
     const seed = options.seed ?? 1;
     const store = new GraphStore({
       graphs: options.graphs,
@@ -72,6 +84,8 @@ export class GesSandbox {
       seed,
     });
     const faults = new FaultEngine(options.faults ?? [], seed);
+    const limiter = new RateLimiter(options.rateLimit, options.monotonicMs ?? (() => performance.now()));
+    const mutations = new ListMutations(options.listMutations ?? [], store);
     const server = createServer({ keepAliveTimeout: 5_000 });
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
@@ -82,7 +96,13 @@ export class GesSandbox {
     });
     const { address, port } = server.address() as AddressInfo;
     const hostname = address.includes(':') ? `[${address}]` : address;
-    return new GesSandbox(server, `http://${hostname}:${port}`, { options, store, faults });
+    return new GesSandbox(server, `http://${hostname}:${port}`, {
+      options,
+      store,
+      faults,
+      limiter,
+      mutations,
+    });
   }
 
   /** Every request received so far, in order of arrival (including faulted ones). */
@@ -106,18 +126,56 @@ export class GesSandbox {
     return toGraph(this.#store.update(projectId, graphId, patch));
   }
 
-  /** How many recorded requests match every given field. */
+  /** Creates a graph, at the end of its project's listing or at index `at` of it. */
+  addGraph(graph: SandboxGraph, at?: number): SandboxGraph {
+    return toGraph(this.#store.add(graph, at));
+  }
+
+  /** Deletes a graph: it leaves the listing, and reading it or its jobs answers 404 GES.7000. */
+  removeGraph(projectId: string, graphId: string): void {
+    this.#store.remove(projectId, graphId);
+  }
+
+  /** The recorded requests that match every given field, e.g. `{ fault: 'throttle' }`. */
+  requestsMatching(filter: RequestFilter = {}): RecordedRequest[] {
+    const { fault, ...fields } = filter;
+    return this.#requests.filter(
+      (r) =>
+        (fault === undefined || (r.fault?.split('+') ?? []).includes(fault)) &&
+        (Object.keys(fields) as (keyof typeof fields)[]).every(
+          (k) => fields[k] === undefined || r[k] === fields[k],
+        ),
+    );
+  }
+
+  /** How many recorded requests match every given field; `count({ fault: 'throttle' })` counts 429s of the rate limit. */
   count(filter: RequestFilter = {}): number {
-    return this.#requests.filter((r) =>
-      (Object.keys(filter) as (keyof RequestFilter)[]).every(
-        (k) => filter[k] === undefined || r[k] === filter[k],
-      ),
-    ).length;
+    return this.requestsMatching(filter).length;
   }
 
   /** Replaces the fault rules (their `times` counts start again). */
   setFaults(faults: FaultRule[]): void {
     this.#faults.setRules(faults);
+  }
+
+  /** The rate limit now in force, if any. */
+  get rateLimit(): RateLimit | undefined {
+    return this.#limiter.limit;
+  }
+
+  /** Replaces the rate limit (undefined: none); every access key starts again with a full bucket. */
+  setRateLimit(limit: RateLimit | undefined): void {
+    this.#limiter.set(limit);
+  }
+
+  /** Replaces the pending list mutations; list pages are counted again from zero. */
+  setListMutations(mutations: ListMutation[]): void {
+    this.#mutations.set(mutations);
+  }
+
+  /** How many list mutations have not been applied yet. */
+  get pendingListMutations(): number {
+    return this.#mutations.pending;
   }
 
   /** Forgets the recorded requests, and which were seen (so `firstAttemptOnly` rules fire again). */
@@ -168,17 +226,17 @@ export class GesSandbox {
     }
     switch (terminal?.type) {
       case 'reset':
-        record.status = 'reset';
+        this.#settle(record, 'reset');
         req.socket.resetAndDestroy();
         return;
       case 'hang':
-        record.status = 'hang';
+        this.#settle(record, 'hang');
         req.resume();
         return;
       case 'status':
         return this.#send(res, record, faultReply(route.apiVersion, terminal));
       case 'malformed':
-        record.status = 200;
+        this.#settle(record, 200);
         res.writeHead(200, {
           'Content-Type': 'application/json',
           'Content-Length': Buffer.byteLength(MALFORMED_BODY),
@@ -189,36 +247,42 @@ export class GesSandbox {
 
     const body = await readBody(req);
     if (body.length > 0) record.body = body.toString('utf8');
-    const reply = this.#answer(method, url, req, body, route);
+    const reply = this.#answer({ method, url, headers: req.headers, body, route });
+    if (reply.fault) record.fault = record.fault ? `${record.fault}+${reply.fault}` : reply.fault;
     if (terminal?.type === 'lose-answer') {
-      record.status = 'lost';
       if (reply.jobId !== undefined) record.jobId = reply.jobId;
+      this.#settle(record, 'lost');
       req.socket.destroy();
       return;
     }
     this.#send(res, record, reply);
   }
 
-  #answer(
-    method: string,
-    url: URL,
-    req: IncomingMessage,
-    body: Buffer,
-    route: ReturnType<typeof parseRoute>,
-  ): Reply {
+  #answer(input: AuthInput): Reply {
+    const { route } = input;
     if (route.noSuchApi) return errorReply(route.apiVersion, GesError.noSuchApi);
-    const denied = checkAuth(
-      { method, url, headers: req.headers, body, route },
-      { accounts: this.#accounts, now: this.#options.now ?? (() => new Date()) },
-    );
+    const policy = { accounts: this.#accounts, now: this.#options.now ?? (() => new Date()) };
+    const who = authenticate(input, policy);
+    if (!who.ok) return who.reply;
+    const throttled = this.#limiter.check(who.ak);
+    if (throttled) return throttleReply(throttled.requestsPerSecond, throttled.retryAfterSeconds);
+    const denied = authorize(input, who.ak, policy);
     if (denied) return denied;
-    return dispatch(route, { store: this.#store, maxPageSize: this.#options.maxPageSize ?? 100, url, body });
+    const reply = dispatch(route, {
+      store: this.#store,
+      maxPageSize: this.#options.maxPageSize ?? 100,
+      url: input.url,
+      body: input.body,
+    });
+    if (route.kind === 'list' && reply.status === 200 && route.projectId !== undefined)
+      this.#mutations.pageServed(route.projectId);
+    return reply;
   }
 
   #send(res: ServerResponse, record: RecordedRequest, reply: Reply): void {
     const text = JSON.stringify(reply.body);
-    record.status = reply.status;
     if (reply.jobId !== undefined) record.jobId = reply.jobId;
+    this.#settle(record, reply.status);
     res.writeHead(reply.status, {
       'Content-Type': 'application/json',
       'Content-Length': Buffer.byteLength(text),
@@ -226,6 +290,11 @@ export class GesSandbox {
       ...reply.headers,
     });
     res.end(text);
+  }
+
+  #settle(record: RecordedRequest, status: RecordedStatus): void {
+    record.status = status;
+    this.#options.onSettled?.(record);
   }
 
   #crash(res: ServerResponse, error: unknown): void {

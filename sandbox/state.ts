@@ -61,6 +61,7 @@ export class GraphStore {
   readonly #seed: number;
   readonly #clock: () => number;
   #jobCount = 0;
+  #createdCount = 0;
 
   constructor(options: {
     graphs: readonly SandboxGraph[];
@@ -71,18 +72,38 @@ export class GraphStore {
     this.#jobDurationMs = options.jobDurationMs;
     this.#seed = options.seed;
     this.#clock = options.clock ?? Date.now;
-    options.graphs.forEach((graph, index) => {
-      const k = key(graph.projectId, graph.id);
-      if (this.#graphs.has(k)) throw new Error(`duplicate graph ${k}`);
-      const entry: GraphEntry = { graph: { ...graph }, created: new Date(CREATED_BASE + index * 60_000) };
-      this.#graphs.set(k, entry);
-      const list = this.#byProject.get(graph.projectId) ?? [];
-      list.push(entry);
-      this.#byProject.set(graph.projectId, list);
-    });
+    for (const graph of options.graphs) this.add(graph);
   }
 
-  /** The project's graphs in fixture order; `total` is the project's graph count. */
+  has(projectId: string, graphId: string): boolean {
+    return this.#graphs.has(key(projectId, graphId));
+  }
+
+  /** Creates a graph, at the end of its project's listing order or at index `at` of it. */
+  add(graph: SandboxGraph, at?: number): GraphSnapshot {
+    const k = key(graph.projectId, graph.id);
+    if (this.#graphs.has(k)) throw new Error(`duplicate graph ${k}`);
+    if (at !== undefined && !(Number.isInteger(at) && at >= 0))
+      throw new Error(`a graph's place in the listing is a whole number >= 0, got ${at}`);
+    const created = new Date(CREATED_BASE + this.#createdCount++ * 60_000);
+    const entry: GraphEntry = { graph: { ...graph }, created };
+    this.#graphs.set(k, entry);
+    const list = this.#byProject.get(graph.projectId) ?? [];
+    list.splice(at ?? list.length, 0, entry);
+    this.#byProject.set(graph.projectId, list);
+    return this.#snapshot(entry);
+  }
+
+  /** Deletes a graph; later pages of a listing move up by one. Its jobs become unknown with it. */
+  remove(projectId: string, graphId: string): void {
+    const entry = this.#graphs.get(key(projectId, graphId));
+    if (!entry) throw new Error(`no graph ${key(projectId, graphId)} in the sandbox`);
+    this.#graphs.delete(key(projectId, graphId));
+    const list = this.#byProject.get(projectId) ?? [];
+    list.splice(list.indexOf(entry), 1);
+  }
+
+  /** The project's graphs in listing order at this moment; `total` is its graph count now. */
   list(projectId: string, offset: number, limit: number): { total: number; graphs: GraphSnapshot[] } {
     const entries = this.#byProject.get(projectId) ?? [];
     const page = entries.slice(offset, offset + limit).map((e) => this.#snapshot(e));

@@ -60,6 +60,40 @@ export interface FaultRule {
   effect: FaultEffect;
 }
 
+/** The API gateway's per-access-key throttling (Huawei publishes 10 requests/s for its open APIs). */
+export interface RateLimit {
+  /**
+   * Sustained requests a second per access key, shared by all its projects and all calls (list,
+   * get, stop, start, job). May be fractional: 0.5 is one request every 2 s.
+   */
+  requestsPerSecond: number;
+  /** Requests an idle key may send at once: the bucket size (default one second's worth, at least 1). */
+  burst?: number;
+  /**
+   * The `Retry-After` header on a 429: 'none' leaves it out (default, as the gateway mostly does);
+   * 'seconds' sends the whole seconds until the key's next token (at least 1); a number always
+   * sends that many seconds.
+   */
+  retryAfter?: 'none' | 'seconds' | number;
+}
+
+/**
+ * A change to a project's graphs made right after the sandbox has answered that project's
+ * `afterPages`-th list page (status 200), the way a graph created or deleted by someone else shows
+ * up between two pages of a real listing. Applied once.
+ */
+export interface ListMutation {
+  projectId: string;
+  /** 1 = after the first page served (counted from when the mutations were set). */
+  afterPages: number;
+  /** Ids of this project's graphs to delete. */
+  remove?: string[];
+  /** Graphs to create in this project (their `projectId` must be this one). */
+  add?: SandboxGraph[];
+  /** Where the added graphs go in the project's listing order: an index, default the end. */
+  addAt?: number;
+}
+
 export interface SandboxOptions {
   graphs: SandboxGraph[];
   accounts: SandboxAccount[];
@@ -72,8 +106,16 @@ export interface SandboxOptions {
   seed?: number;
   /** Cap of the list `limit`; larger limits are clamped (default 100). */
   maxPageSize?: number;
+  /** Throttling per access key, checked after the signature (default none). */
+  rateLimit?: RateLimit;
+  /** Changes to the graphs between list pages (default none). */
+  listMutations?: ListMutation[];
   /** The clock the X-Sdk-Date window is checked against (default real time). Jobs always use real time. */
   now?: () => Date;
+  /** Monotonic milliseconds for the rate limit's buckets (default `performance.now`). */
+  monotonicMs?: () => number;
+  /** Called once per request when it is settled (answered, reset, hung, answer lost); must not throw. */
+  onSettled?: (request: Readonly<RecordedRequest>) => void;
   /** Default 127.0.0.1. */
   host?: string;
   /** Default 0 (any free port). */
@@ -104,7 +146,7 @@ export interface RecordedRequest {
    * 'pending' while the request is still in a delay (or was cut off by `close()` during one).
    */
   status: RecordedStatus;
-  /** The fault effects applied, joined with '+', e.g. 'latency+reset'. */
+  /** The fault effects applied, joined with '+', e.g. 'latency+reset'; 'throttle' for a rate-limit 429. */
   fault?: string;
   /** `Date.now()` when the request arrived. */
   at: number;
@@ -116,4 +158,6 @@ export interface RequestFilter {
   graphId?: string;
   apiVersion?: SandboxApiVersion;
   status?: RecordedStatus;
+  /** Matches a request whose `fault` includes this effect: 'throttle', 'reset', 'latency'… */
+  fault?: string;
 }

@@ -5,12 +5,6 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import {
-  GesSandbox,
-  type SandboxAccount,
-  type SandboxGraph,
-  type SandboxOptions,
-} from './server.js';
 import type { Clock } from '../lib/clock.js';
 import type { SecretSource } from '../lib/credentials.js';
 import { CredentialsError } from '../lib/errors.js';
@@ -19,6 +13,7 @@ import { failureOf, invoke } from '../lib/invoke.js';
 import { type LogEntry, memoryLog } from '../lib/log.js';
 import type { Summary } from '../lib/run/types.js';
 import type { PollSettings } from '../lib/run/verify.js';
+import { GesSandbox, type SandboxAccount, type SandboxGraph, type SandboxOptions } from './server.js';
 
 export const TEST_AK = 'TESTAKEXAMPLE0000001';
 export const TEST_SK = 'test-sk-must-never-be-logged';

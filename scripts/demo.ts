@@ -14,6 +14,7 @@ import type { GraphResult, Summary } from '../lib/run/types.js';
 import { lambdaContext } from '../sandbox/lambda-context.js';
 import { startFakeSecretsManager } from '../sandbox/secrets-manager.js';
 import { GesSandbox, makeUuid, type SandboxGraph } from '../sandbox/server.js';
+import { renderTable, verdict } from './cli/format.js';
 
 const EXAMPLE = 'config/schedule.example.yaml';
 const DEMO_AK = 'DEMOACCESSKEY0000001';
@@ -141,14 +142,8 @@ const rows = results.map((r) => [
   r.jobId ?? r.reason ?? r.errorCode ?? '',
   r.jobStatus ?? '',
 ]);
-printTable(['project', 'graph', 'id', 'outcome', 'job id / reason', 'job'], rows);
-if (summary) {
-  const c = summary.counts;
-  process.stdout.write(
-    `\n${c.stopped} stopped, ${c.alreadyStopped} already stopped, ${c.skipped} skipped, ${c.failed} failed ` +
-      `(run ${summary.runId} at ${summary.at})\n`,
-  );
-}
+process.stdout.write(renderTable(['project', 'graph', 'id', 'outcome', 'job id / reason', 'job'], rows));
+if (summary) process.stdout.write(`\n${verdict(summary)}\n`);
 const untouched = sandbox.requests.filter((r) => r.kind === 'stop').length;
 process.stdout.write(
   `Stops sent: ${untouched}; graphs the config does not name, still running: ` +
@@ -164,11 +159,3 @@ process.stdout.write(
 await Promise.all([sandbox.close(), secretsManager.close()]);
 rmSync(dir, { recursive: true, force: true });
 if (failure !== undefined) process.exitCode = 1;
-
-function printTable(header: string[], body: string[][]): void {
-  const widths = header.map((h, i) => Math.max(h.length, ...body.map((row) => row[i]!.length)));
-  const line = (cells: string[]) => `${cells.map((c, i) => c.padEnd(widths[i]!)).join('  ')}\n`;
-  process.stdout.write(line(header));
-  process.stdout.write(line(widths.map((w) => '-'.repeat(w))));
-  for (const row of body) process.stdout.write(line(row));
-}

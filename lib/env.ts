@@ -17,6 +17,8 @@ export interface Environment {
   /** `HUAWEICLOUD_SDK_AK`/`_SK`/`_SECURITY_TOKEN`, used only when no secret is named. */
   readonly envCredentials: Credentials | undefined;
   readonly logLevel: LogLevel;
+  /** DynamoDB table of the ledger of stop windows (`LEDGER_TABLE`), when set. */
+  readonly ledgerTable?: string | undefined;
 }
 
 type Env = Readonly<Record<string, string | undefined>>;
@@ -36,5 +38,6 @@ export function readEnvironment(env: Env = process.env): Environment {
     credentialsSecret: nonEmpty(env.GES_CREDENTIALS_SECRET),
     envCredentials: ak && sk ? { ak, sk, securityToken } : undefined,
     logLevel: LOG_LEVELS.find((l) => l === level) ?? 'INFO',
+    ledgerTable: nonEmpty(env.LEDGER_TABLE),
   };
 }

@@ -10,6 +10,7 @@
  * most once within any two days, which holds for every zone in the tz database.
  */
 import { DAY_MS, HOUR_MS, type LocalDate, type WallTime, wallLabel } from './calendar.js';
+import { legacyZoneProblem } from './zone-names.js';
 
 const formatters = new Map<string, Intl.DateTimeFormat>();
 
@@ -148,7 +149,10 @@ export function transitions(zone: string, from: number, to: number): Transition[
 /** IANA-style names only: `Europe/Berlin`, `UTC`, `Etc/GMT-1`; not `+01:00` or `CET+1`. */
 const ZONE_NAME = /^[A-Za-z][A-Za-z0-9_+-]*(?:\/[A-Za-z0-9_+-]+)*$/;
 
-/** Why a zone name is unusable, or undefined when Intl knows it as an IANA zone. */
+/**
+ * Why a zone name is unusable, or undefined when Intl knows it as an IANA zone in Area/City form
+ * (or UTC). Legacy names and fixed offsets are refused with the zone to write instead.
+ */
 export function zoneProblem(name: string): string | undefined {
   if (/^(?:UTC|GMT)?\s*[+-]\d/.test(name)) {
     return `${JSON.stringify(name)} is a UTC offset, not a time zone: use an IANA zone name such as Europe/Berlin (offsets change with daylight saving time, zone names follow it)`;
@@ -165,5 +169,5 @@ export function zoneProblem(name: string): string | undefined {
   if (resolved !== name && resolved.toLowerCase() === name.toLowerCase()) {
     return `${JSON.stringify(name)}: time zone names are case-sensitive, write ${JSON.stringify(resolved)}`;
   }
-  return undefined;
+  return legacyZoneProblem(name, resolved);
 }

@@ -58,7 +58,7 @@ describe('Function: offsetAt', () => {
 });
 
 describe('Function: zoneProblem', () => {
-  it.each(['Europe/Berlin', 'America/New_York', 'Asia/Kolkata', 'UTC', 'Etc/GMT-1', 'Australia/Lord_Howe'])(
+  it.each(['Europe/Berlin', 'America/New_York', 'Asia/Kolkata', 'UTC', 'Etc/UTC', 'Australia/Lord_Howe'])(
     'accepts %s',
     (zone) => expect(zoneProblem(zone)).toBeUndefined(),
   );
@@ -72,5 +72,55 @@ describe('Function: zoneProblem', () => {
     { zone: '', words: /not a known IANA time zone/ },
   ])('rejects $zone', ({ zone, words }) => {
     expect(zoneProblem(zone)).toMatch(words);
+  });
+});
+
+describe('Function: zoneProblem, names that never change for summer time or are legacy links', () => {
+  it.each([
+    { zone: 'EST', words: /never changes for summer time .* for US Eastern time use America\/New_York/ },
+    { zone: 'est', words: /for US Eastern time use America\/New_York/ },
+    { zone: 'MST', words: /for US Mountain time use America\/Denver \(America\/Phoenix for Arizona/ },
+    { zone: 'HST', words: /for Hawaii use Pacific\/Honolulu/ },
+    { zone: 'EST5EDT', words: /legacy POSIX-style name: for US Eastern time use America\/New_York/ },
+    { zone: 'CST6CDT', words: /use America\/Chicago/ },
+    { zone: 'MST7MDT', words: /use America\/Denver/ },
+    { zone: 'PST8PDT', words: /use America\/Los_Angeles/ },
+    { zone: 'CET', words: /Central European Time: .* Europe\/Berlin/ },
+    { zone: 'MET', words: /Central European Time/ },
+    { zone: 'EET', words: /Europe\/Athens/ },
+    { zone: 'WET', words: /Europe\/Lisbon/ },
+    {
+      zone: 'Etc/GMT-1',
+      words: /fixed offset \(UTC\+01:00 all year; the sign of Etc\/GMT names is inverted\)/,
+    },
+    { zone: 'Etc/GMT+10', words: /fixed offset \(UTC-10:00 all year/ },
+    { zone: 'Etc/GMT-14', words: /UTC\+14:00/ },
+    { zone: 'GMT', words: /for UK time \(which does\) use Europe\/London; for UTC write UTC/ },
+    { zone: 'Etc/GMT0', words: /Europe\/London/ },
+    { zone: 'Greenwich', words: /Europe\/London/ },
+    { zone: 'UCT', words: /is UTC under a legacy name: write UTC/ },
+    { zone: 'Etc/Universal', words: /write UTC/ },
+    { zone: 'US/Pacific', words: /legacy time zone name: write "America\/Los_Angeles"/ },
+    { zone: 'Canada/Eastern', words: /write "America\/Toronto"/ },
+    { zone: 'GB', words: /write "Europe\/London"/ },
+    { zone: 'PRC', words: /write "Asia\/Shanghai"/ },
+  ])('refuses $zone and says what to write', ({ zone, words }) => {
+    expect(zoneProblem(zone)).toMatch(words);
+  });
+
+  it.each([
+    'Asia/Tokyo',
+    'Asia/Shanghai',
+    'America/Phoenix',
+    'America/Panama',
+    'Pacific/Honolulu',
+    'Africa/Lagos',
+  ])('accepts %s: a region zone without summer time is what its region does', (zone) =>
+    expect(zoneProblem(zone)).toBeUndefined(),
+  );
+
+  it('accepts every zone Intl lists (Area/City names on Node 20 and 24 alike)', () => {
+    const refused = Intl.supportedValuesOf('timeZone').filter((zone) => zoneProblem(zone) !== undefined);
+    expect(refused).toEqual([]);
   });
 });

@@ -11,7 +11,8 @@ import { defaultEndpoint } from '../ges/endpoints.js';
 import { parseHoliday } from './holidays.js';
 import { parseInstant } from './instant.js';
 import { formatPath, fromValibot, locate, type PathKey } from './issues.js';
-import { type ConfigInput, configSchema, DEFAULT_SETTINGS } from './schema.js';
+import { type ConfigInput, configSchema, DEFAULT_CURRENCY, DEFAULT_SETTINGS } from './schema.js';
+import { checkSkippedKeys, type ScheduleInput } from './skipped-keys.js';
 import type { Config, ConfigWarning, GraphConfig, Holiday, ProjectConfig, Schedule } from './types.js';
 import { crossCheck, listsForMappings } from './validate.js';
 import { configWarnings } from './warnings.js';
@@ -21,6 +22,7 @@ export type {
   ConfigWarning,
   GraphConfig,
   Holiday,
+  Pricing,
   ProjectConfig,
   Schedule,
   Settings,
@@ -72,16 +74,17 @@ export function parseConfig(text: string, file: string, now: Date): LoadedConfig
     ]);
   }
   const result = v.safeParse(configSchema, raw, { abortEarly: false });
+  const skipped = checkSkippedKeys(raw);
   const lists = listsForMappings(raw);
   const under = (path: readonly PathKey[]) =>
     lists.some((l) => l.every((key, i) => String(path[i]) === String(key)));
   const issues = [
     ...lists.map((path) => ({ path, message: 'must be a mapping (key: value lines), got a list' })),
-    ...(result.issues?.map(fromValibot).filter((issue) => !under(issue.path)) ?? []),
+    ...[...(result.issues?.map(fromValibot) ?? []), ...skipped.issues].filter((issue) => !under(issue.path)),
     ...crossCheck(raw),
   ];
   if (!result.success || issues.length > 0) throw new ConfigError(file, locate(issues, doc, lines));
-  const config = buildConfig(result.output);
+  const config = buildConfig(result.output, skipped.schedules);
   const yamlWarnings = doc.warnings.map((w) => ({
     path: '',
     message: `YAML: ${w.message.split(' at line ')[0]}`,
@@ -105,9 +108,10 @@ export async function loadConfig(file: string, now: Date): Promise<LoadedConfig>
   return parseConfig(text, file, now);
 }
 
-function buildConfig(input: ConfigInput): Config {
+function buildConfig(input: ConfigInput, skipped: readonly [string, ScheduleInput][]): Config {
+  // Null prototype: a schedule may be named "constructor" or "toString" (see skipped-keys.ts).
   const schedules: Record<string, Schedule> = Object.create(null);
-  for (const [name, s] of Object.entries(input.schedules)) {
+  for (const [name, s] of [...Object.entries(input.schedules), ...skipped]) {
     const holidays = (s.holidays ?? []).map((h) => parseHoliday(h) as Holiday).map((h) => Object.freeze(h));
     schedules[name] = Object.freeze({
       name,
@@ -115,16 +119,20 @@ function buildConfig(input: ConfigInput): Config {
       stop: s.stop.trim(),
       start: s.start.trim(),
       holidays: Object.freeze(holidays),
+      startGraphs: s.startGraphs,
     });
   }
   const projects = input.projects.map((p, i): ProjectConfig => {
-    const graphs = p.graphs.map((g, j): GraphConfig => {
+    const graphs = (p.graphs ?? []).map((g, j): GraphConfig => {
       const skipUntil = g.skipUntil === undefined ? undefined : parseInstant(g.skipUntil);
       return Object.freeze({
         ...(g.id !== undefined && { id: g.id }),
         ...(g.name !== undefined && { name: g.name }),
         schedule: g.schedule,
         ...(skipUntil !== undefined && { skipUntil }),
+        // crossCheck has made sure that the schedule exists.
+        startGraphs: g.startGraphs ?? schedules[g.schedule]?.startGraphs ?? false,
+        ...(g.hourlyPrice !== undefined && { hourlyPrice: g.hourlyPrice }),
         path: formatPath(['projects', i, 'graphs', j]),
       });
     });
@@ -134,13 +142,24 @@ function buildConfig(input: ConfigInput): Config {
       endpoint: new URL(p.endpoint ?? defaultEndpoint(p.region)).origin,
       apiVersion: p.apiVersion,
       ...(p.credentialsSecret !== undefined && { credentialsSecret: p.credentialsSecret }),
+      ...(p.scheduleTag !== undefined && { scheduleTag: p.scheduleTag }),
       graphs: Object.freeze(graphs),
     });
   });
-  const settings = { ...DEFAULT_SETTINGS, ...(input.settings ?? {}) };
+  const { maxRequestsPerSecond, ...rest } = input.settings ?? {};
+  const settings = {
+    ...DEFAULT_SETTINGS,
+    ...rest,
+    ...(maxRequestsPerSecond !== undefined && { maxRequestsPerSecond }),
+  };
+  const pricing = Object.freeze({
+    currency: input.pricing?.currency ?? DEFAULT_CURRENCY,
+    hourly: new Map(Object.entries(input.pricing?.hourly ?? {})),
+  });
   return Object.freeze({
     schedules: Object.freeze(schedules),
     projects: Object.freeze(projects),
     settings: Object.freeze(settings),
+    pricing,
   });
 }

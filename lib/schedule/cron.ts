@@ -75,9 +75,14 @@ function flags(size: number, values: readonly number[]): boolean[] {
 
 /** Whether the expression fires at some time on this local date. */
 export function cronMatchesDate(spec: CronSpec, date: LocalDate): boolean {
-  if (!spec.months[date.month]) return false;
-  const dom = spec.daysOfMonth[date.day] === true;
-  const dow = spec.daysOfWeek[dayOfWeek(date)] === true;
+  return cronMatchesDay(spec, date.month, date.day, dayOfWeek(date));
+}
+
+/** The same, for a month (1–12), day of the month and weekday (0–6, Sunday = 0). */
+export function cronMatchesDay(spec: CronSpec, month: number, day: number, weekday: number): boolean {
+  if (!spec.months[month]) return false;
+  const dom = spec.daysOfMonth[day] === true;
+  const dow = spec.daysOfWeek[weekday] === true;
   if (spec.dayOfMonthRestricted && spec.dayOfWeekRestricted) return dom || dow;
   return dom && dow;
 }

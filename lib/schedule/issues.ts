@@ -11,6 +11,7 @@ import {
   configSchema,
   describe,
   graphSchema,
+  pricingSchema,
   projectSchema,
   scheduleSchema,
   settingsSchema,
@@ -64,7 +65,7 @@ export function fromValibot(issue: v.BaseIssue<unknown>): RawIssue {
   if (issue.kind === 'schema' && issue.type === 'strict_object') {
     if (issue.expected === 'never') return { path, message: unknownKeyMessage(path), at: 'key' };
     if (issue.input === undefined && typeof key === 'string') {
-      const hint = REQUIRED[key];
+      const hint = Object.hasOwn(REQUIRED, key) ? REQUIRED[key] : undefined;
       return { path, message: hint === undefined ? 'is required' : `is required: ${hint}` };
     }
   }
@@ -107,6 +108,7 @@ function allowedKeys(parent: readonly PathKey[]): readonly string[] {
   const at = shape.join('.');
   if (at === '') return Object.keys(configSchema.entries);
   if (at === 'settings') return Object.keys(settingsSchema.entries);
+  if (at === 'pricing') return Object.keys(pricingSchema.entries);
   if (shape[0] === 'schedules' && shape.length === 2) return Object.keys(scheduleSchema.entries);
   if (at === 'projects.[]') return Object.keys(projectSchema.entries);
   if (at === 'projects.[].graphs.[]') return Object.keys(graphSchema.entries);

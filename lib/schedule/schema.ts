@@ -8,16 +8,29 @@ import { endpointProblem, REGION_PATTERN } from '../ges/endpoints.js';
 import { parseCron } from './cron.js';
 import { HOLIDAY_PATTERN, parseHoliday } from './holidays.js';
 import { instantProblem } from './instant.js';
+import { describe, hourlyPrice, pricingSchema, settingsSchema } from './schema-settings.js';
 import { zoneProblem } from './zone.js';
 
-export const DEFAULT_SETTINGS = { concurrency: 8, requestTimeoutMs: 10_000, verifyJobs: true } as const;
-export const LIMITS = { concurrency: [1, 64], requestTimeoutMs: [100, 300_000] } as const;
+export {
+  DEFAULT_CURRENCY,
+  DEFAULT_SETTINGS,
+  describe,
+  LIMITS,
+  pricingSchema,
+  settingsSchema,
+} from './schema-settings.js';
 
 export const SCHEDULE_NAME_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/;
 export const PROJECT_ID_PATTERN = /^[0-9a-f]{32}$/;
 export const GRAPH_ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9-]{0,63}$/;
 export const GRAPH_NAME_PATTERN = /^[A-Za-z][A-Za-z0-9_-]{0,63}$/;
 export const SECRET_PATTERN = /^[A-Za-z0-9/_+=.@:-]{1,2048}$/;
+/**
+ * Huawei Cloud tag keys (TMS rules, which GES tags follow): 1–128 characters of letters (any
+ * script), digits, spaces and _ . : = + - @; no space at either end; `_sys_` is reserved.
+ */
+export const TAG_KEY_PATTERN =
+  /^(?!_sys_)[\p{L}\p{N}_.:=+@-](?:[\p{L}\p{N} _.:=+@-]{0,126}[\p{L}\p{N}_.:=+@-])?$/u;
 
 type Problem = (value: string) => string | undefined;
 
@@ -78,7 +91,26 @@ export const scheduleSchema = v.strictObject({
   holidays: v.optional(
     v.nullable(v.pipe(v.array(holiday), v.description('Whole local days that are off-hours; default none'))),
   ),
+  startGraphs: v.optional(
+    v.pipe(
+      v.boolean(),
+      v.description(
+        'When off-hours end, start again the graphs this function stopped in them; default false',
+      ),
+    ),
+    false,
+  ),
 });
+
+/** Schedule names: also keys of `Config.schedules` and values of the schedule tag. */
+export const scheduleNameSchema = v.pipe(
+  v.string(),
+  v.regex(
+    SCHEDULE_NAME_PATTERN,
+    (issue) =>
+      `${q(issue.input)} is not a usable schedule name: start with a letter or digit, then letters, digits, "_", "." or "-" (up to 64)`,
+  ),
+);
 
 export const graphSchema = v.strictObject({
   id: v.optional(
@@ -101,6 +133,10 @@ export const graphSchema = v.strictObject({
   skipUntil: v.optional(
     checked(instantProblem, 'Leave the graph alone until this ISO-8601 instant with a zone (Z or +01:00)'),
   ),
+  startGraphs: v.optional(
+    v.pipe(v.boolean(), v.description("Overrides the schedule's startGraphs for this graph")),
+  ),
+  hourlyPrice: v.optional(hourlyPrice('Price per hour of this graph; overrides pricing.hourly')),
 });
 
 export const projectSchema = v.strictObject({
@@ -135,57 +171,39 @@ export const projectSchema = v.strictObject({
       'Secrets Manager secret (name or ARN) with {"ak","sk"}; default: GES_CREDENTIALS_SECRET',
     ),
   ),
-  graphs: v.pipe(
-    v.array(graphSchema),
-    v.minLength(1, 'lists no graphs: add at least one'),
-    v.description('Graphs to stop during their schedule’s off-hours'),
-  ),
-});
-
-function integerIn(key: keyof typeof LIMITS, unit: string, description: string) {
-  const [min, max] = LIMITS[key];
-  const message = (issue: v.BaseIssue<unknown>) =>
-    `must be a whole number from ${min} to ${max}${unit}, got ${describe(issue.input)}`;
-  return v.optional(
-    v.pipe(
-      v.number(),
-      v.integer(message),
-      v.minValue(min, message),
-      v.maxValue(max, message),
-      v.description(description),
+  scheduleTag: v.optional(
+    checked(
+      tagKeyProblem,
+      'Tag key whose value names the schedule of a graph not listed under graphs ("off" opts out); 1-128 letters, digits, spaces and _.:=+-@',
     ),
-    DEFAULT_SETTINGS[key],
-  );
-}
-
-export const settingsSchema = v.strictObject({
-  concurrency: integerIn('concurrency', '', 'Requests in flight per endpoint'),
-  requestTimeoutMs: integerIn(
-    'requestTimeoutMs',
-    ' (milliseconds)',
-    'Timeout of one GES request, in milliseconds',
   ),
-  verifyJobs: v.optional(
-    v.pipe(v.boolean(), v.description('Poll each stop job until it ends or time runs short')),
-    DEFAULT_SETTINGS.verifyJobs,
+  // At least one graph unless scheduleTag is set: checked in validate.ts (and by if/then in the
+  // JSON Schema, added by scripts/gen-schema.ts).
+  graphs: v.optional(
+    v.nullable(
+      v.pipe(
+        v.array(graphSchema),
+        v.description('Graphs to stop during their schedule’s off-hours; may be empty with scheduleTag'),
+      ),
+    ),
   ),
 });
+
+function tagKeyProblem(value: string): string | undefined {
+  if (TAG_KEY_PATTERN.test(value)) return undefined;
+  const why = value.startsWith('_sys_')
+    ? 'keys starting with _sys_ are reserved for the system'
+    : value.trim() !== value
+      ? 'a tag key cannot start or end with a space'
+      : 'tag keys are 1-128 letters, digits, spaces and _ . : = + - @';
+  return `${q(value)} is not a tag key: ${why}, e.g. offhours`;
+}
 
 export const configSchema = v.strictObject({
   $schema: v.optional(v.pipe(v.string(), v.description('JSON Schema reference for editors; ignored'))),
   schedules: v.pipe(
-    v.record(
-      v.pipe(
-        v.string(),
-        v.regex(
-          SCHEDULE_NAME_PATTERN,
-          (issue) =>
-            `${q(issue.input)} is not a usable schedule name: start with a letter or digit, then letters, digits, "_", "." or "-" (up to 64)`,
-        ),
-      ),
-      scheduleSchema,
-    ),
-    v.check((record) => Object.keys(record).length > 0, 'defines no schedules: add at least one'),
+    // At least one, and names valibot's record skips (constructor, …): see skipped-keys.ts.
+    v.record(scheduleNameSchema, scheduleSchema),
     v.description('Named schedules that graphs refer to'),
   ),
   projects: v.pipe(
@@ -194,18 +212,14 @@ export const configSchema = v.strictObject({
     v.description('Huawei Cloud projects and their graphs'),
   ),
   settings: v.optional(v.nullable(v.pipe(settingsSchema, v.description('Run settings; all optional')))),
+  pricing: v.optional(
+    v.nullable(
+      v.pipe(
+        pricingSchema,
+        v.description('Prices for the savings report; graphs without a price report hours only'),
+      ),
+    ),
+  ),
 });
 
 export type ConfigInput = v.InferOutput<typeof configSchema>;
-
-/** A value as a user would recognise it in a message. */
-export function describe(value: unknown): string {
-  if (value === undefined) return 'nothing';
-  if (value === null) return 'an empty value';
-  if (typeof value === 'string') return q(value);
-  if (typeof value === 'number') return `the number ${value}`;
-  if (typeof value === 'boolean') return String(value);
-  if (Array.isArray(value)) return 'a list';
-  if (value instanceof Date) return value.toISOString();
-  return 'a mapping';
-}

@@ -15,6 +15,8 @@ export interface Schedule {
   /** 5-field cron: off-hours end. */
   readonly start: string;
   readonly holidays: readonly Holiday[];
+  /** When off-hours end, start again the graphs this function stopped in them. Default false. */
+  readonly startGraphs: boolean;
 }
 
 export interface GraphConfig {
@@ -25,6 +27,10 @@ export interface GraphConfig {
   readonly schedule: string;
   /** Leave the graph alone before this instant. */
   readonly skipUntil?: Date;
+  /** The entry's own `startGraphs`, else its schedule's. */
+  readonly startGraphs: boolean;
+  /** Price per hour of this graph; overrides `Config.pricing`. */
+  readonly hourlyPrice?: number;
   /** Where the graph sits in the file, e.g. `projects[0].graphs[1]`, for messages. */
   readonly path: string;
 }
@@ -37,6 +43,11 @@ export interface ProjectConfig {
   readonly apiVersion: ApiVersion;
   /** Secrets Manager secret; when absent the run uses GES_CREDENTIALS_SECRET. */
   readonly credentialsSecret?: string;
+  /**
+   * Tag key whose value names the schedule of a graph that `graphs` does not list (`off` opts
+   * out). With it, `graphs` may be empty.
+   */
+  readonly scheduleTag?: string;
   readonly graphs: readonly GraphConfig[];
 }
 
@@ -44,12 +55,26 @@ export interface Settings {
   readonly concurrency: number;
   readonly requestTimeoutMs: number;
   readonly verifyJobs: boolean;
+  /** Cap on requests per second per (endpoint, access key); absent: no cap, the pace adapts. */
+  readonly maxRequestsPerSecond?: number;
+}
+
+export interface Pricing {
+  /** ISO 4217 code of every price in the config. Default USD. */
+  readonly currency: string;
+  /** Price per hour of one replica, by GES graph size index ("1", "4", "401", …). */
+  readonly hourly: ReadonlyMap<string, number>;
 }
 
 export interface Config {
+  /**
+   * By name. A null-prototype record: `schedules.constructor` is a schedule of that name or
+   * undefined, never Object's; look names up with `Object.hasOwn` all the same.
+   */
   readonly schedules: Readonly<Record<string, Schedule>>;
   readonly projects: readonly ProjectConfig[];
   readonly settings: Settings;
+  readonly pricing: Pricing;
 }
 
 /** Something worth logging that does not stop the run. */

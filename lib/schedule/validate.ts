@@ -6,6 +6,7 @@
 
 import { closest } from '../suggest.js';
 import { parseCron } from './cron.js';
+import { cronCovers, cronEquivalent } from './cron-compare.js';
 import { formatPath, type PathKey, type RawIssue } from './issues.js';
 
 type Entries = Readonly<Record<string, unknown>>;
@@ -22,6 +23,7 @@ export function crossCheck(raw: unknown): RawIssue[] {
   const schedules = isRecord(raw.schedules) ? raw.schedules : undefined;
   if (schedules !== undefined) issues.push(...checkSchedules(schedules));
   if (!Array.isArray(raw.projects)) return issues;
+  issues.push(...checkGraphLists(raw.projects));
   const projectAt = new Map<string, number>();
   const graphIdAt = new Map<string, string>();
   for (const [i, project] of raw.projects.entries()) {
@@ -108,14 +110,43 @@ export function listsForMappings(raw: unknown): PathKey[][] {
 
 function checkSchedules(schedules: Entries): RawIssue[] {
   const issues: RawIssue[] = [];
-  const normal = (cron: string) => cron.trim().split(/\s+/).join(' ').toUpperCase();
+  // Here and not in the schema: valibot's record leaves some names out (see skipped-keys.ts).
+  if (Object.keys(schedules).length === 0) {
+    issues.push({ path: ['schedules'], message: 'defines no schedules: add at least one' });
+  }
   for (const [name, schedule] of Object.entries(schedules)) {
     if (!isRecord(schedule) || typeof schedule.stop !== 'string' || typeof schedule.start !== 'string')
       continue;
-    if ('spec' in parseCron(schedule.stop) && normal(schedule.stop) === normal(schedule.start)) {
+    const stop = parseCron(schedule.stop);
+    const start = parseCron(schedule.start);
+    if (!('spec' in stop) || !('spec' in start) || !cronCovers(start.spec, stop.spec)) continue;
+    const same = cronEquivalent(start.spec, stop.spec)
+      ? `means the same instants as stop (${q(schedule.stop)})`
+      : `fires at every instant stop (${q(schedule.stop)}) does`;
+    issues.push({
+      path: ['schedules', name, 'start'],
+      message: `${q(schedule.start)} ${same}: a start at the same instant as a stop cancels it, so the graph would never be in off-hours; set start to when off-hours end, e.g. "0 7 * * 1-5" after a stop of "0 20 * * 1-5"`,
+    });
+  }
+  return issues;
+}
+
+/** A project lists at least one graph, unless it selects graphs by their tag. */
+function checkGraphLists(projects: readonly unknown[]): RawIssue[] {
+  const issues: RawIssue[] = [];
+  for (const [i, project] of projects.entries()) {
+    if (!isRecord(project) || project.scheduleTag !== undefined) continue;
+    const path = ['projects', i, 'graphs'];
+    if (project.graphs === undefined) {
       issues.push({
-        path: ['schedules', name, 'start'],
-        message: `is the same as stop (${q(schedule.start)}): a start at the same instant as a stop cancels it, so the graph would never be in off-hours`,
+        path,
+        message:
+          'is required: the list of graphs to stop in this project (or set scheduleTag to select graphs by their tag)',
+      });
+    } else if (project.graphs === null || (Array.isArray(project.graphs) && project.graphs.length === 0)) {
+      issues.push({
+        path,
+        message: 'lists no graphs: add at least one, or set scheduleTag to select graphs by their tag',
       });
     }
   }

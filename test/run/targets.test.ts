@@ -10,13 +10,21 @@ const P2 = 'fedcba9876543210fedcba9876543210';
 function graph(id: string, name: string, status = '200'): Graph {
   return { id, name, status, state: graphStateOf(status) };
 }
-function project(projectId: string, graphs: Omit<GraphConfig, 'path' | 'schedule'>[]): ProjectConfig {
+function project(
+  projectId: string,
+  graphs: Omit<GraphConfig, 'path' | 'schedule' | 'startGraphs'>[],
+): ProjectConfig {
   return {
     projectId,
     region: 'cn-north-4',
     endpoint: 'https://ges.cn-north-4.myhuaweicloud.com',
     apiVersion: 'v1',
-    graphs: graphs.map((g, i) => ({ ...g, schedule: 'nights', path: `projects[0].graphs[${i}]` })),
+    graphs: graphs.map((g, i) => ({
+      ...g,
+      schedule: 'nights',
+      startGraphs: false,
+      path: `projects[0].graphs[${i}]`,
+    })),
   };
 }
 function targets(p: ProjectConfig): Target[] {
@@ -139,6 +147,7 @@ describe('selectTargets: what an ad-hoc stop names', () => {
       schedules: {},
       projects: [p1, p2],
       settings: { concurrency: 8, requestTimeoutMs: 1000, verifyJobs: true },
+      pricing: { currency: 'USD', hourly: new Map() },
     } as Config;
     expect(projectsInScope(config, stop(['shared'], P2.toUpperCase()))).toEqual([p2]);
     expect(projectsInScope(config, { action: 'reconcile', dryRun: false })).toEqual([p1, p2]);

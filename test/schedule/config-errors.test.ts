@@ -136,7 +136,7 @@ describe('Function: parseConfig, bad configs', () => {
       name: 'start equals stop',
       config: edit([office('start'), '0  20 * * 1-5']),
       path: 'schedules.office-hours.start',
-      words: /is the same as stop .* never be in off-hours/,
+      words: /means the same instants as stop .* never be in off-hours/,
     },
     {
       name: 'holidays not a list',

@@ -40,6 +40,7 @@ describe('Function: parseConfig', () => {
       stop: '0 20 * * 1-5',
       start: '0 7 * * 1-5',
       holidays: [],
+      startGraphs: false,
     });
     const [project] = config.projects;
     expect(project).toEqual({
@@ -51,11 +52,15 @@ describe('Function: parseConfig', () => {
         {
           id: '11111111-2222-3333-4444-555555555555',
           schedule: 'office-hours',
+          startGraphs: false,
           path: 'projects[0].graphs[0]',
         },
       ],
     });
     expect(project && 'credentialsSecret' in project).toBe(false);
+    expect(project && 'scheduleTag' in project).toBe(false);
+    expect(config.pricing).toEqual({ currency: 'USD', hourly: new Map() });
+    expect('maxRequestsPerSecond' in config.settings).toBe(false);
   });
 
   it('returns a deeply frozen config', () => {

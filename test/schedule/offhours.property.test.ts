@@ -112,6 +112,7 @@ const scenario = fc.constantFrom(...ZONES).chain((zone) =>
           { weight: 3, arbitrary: fc.constant([]) },
           { weight: 1, arbitrary: holidaysNear(zone, t) },
         ),
+        startGraphs: fc.constant(false),
       }),
     }),
   ),
@@ -164,6 +165,7 @@ describe('Property: off-hours evaluation', () => {
           stop: a,
           start: b,
           holidays: [],
+          startGraphs: false,
         });
         const at = new Date(t);
         const whole = isOffHours(make(stop, start), at);

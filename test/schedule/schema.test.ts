@@ -12,7 +12,10 @@ describe('JSON Schema: config/schedule.schema.json', () => {
     expect(schema.required).toEqual(['schedules', 'projects']);
     expect(schema.additionalProperties).toBe(false);
     const project = schema.properties.projects.items;
-    expect(project.required).toEqual(['projectId', 'region', 'graphs']);
+    expect(project.required).toEqual(['projectId', 'region']);
+    // graphs: required (and not empty) unless the project selects graphs by scheduleTag.
+    expect(project.if).toEqual({ not: { required: ['scheduleTag'] } });
+    expect(project.then).toMatchObject({ required: ['graphs'], properties: { graphs: { minItems: 1 } } });
     expect(project.properties.projectId.pattern).toBe('^[0-9a-f]{32}$');
     expect(project.properties.apiVersion).toMatchObject({ enum: ['v1', 'v2'], default: 'v1' });
     const settings = schema.properties.settings.anyOf[0].properties;

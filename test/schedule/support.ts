@@ -6,7 +6,7 @@ export function schedule(
   start: string,
   holidays: readonly Holiday[] = [],
 ): Schedule {
-  return { name: 'test', timezone, stop, start, holidays };
+  return { name: 'test', timezone, stop, start, holidays, startGraphs: false };
 }
 
 export const date = (year: number, month: number, day: number): Holiday => ({

@@ -4,6 +4,7 @@
  * Each secret is fetched at most once per invocation. No message here ever contains a secret value.
  */
 import type { SecretsManagerClient, SecretsManagerClientConfig } from '@aws-sdk/client-secrets-manager';
+import { ENV_CREDENTIALS } from './env.js';
 import { CredentialsError, isGesOffhoursError } from './errors.js';
 import type { Credentials } from './ges/types.js';
 
@@ -70,6 +71,46 @@ export function secretsManagerSource(config: SecretsManagerClientConfig = {}): S
   };
 }
 
+/** How a source names each field in messages: the JSON key or the environment variable. */
+export type FieldNames = Readonly<Record<keyof Credentials, string>>;
+
+export const SECRET_FIELDS: FieldNames = { ak: '"ak"', sk: '"sk"', securityToken: '"securityToken"' };
+
+/**
+ * Why a trimmed value cannot be an access key, secret key or token, or undefined. They are
+ * printable ASCII without spaces; anything else (a line break pasted inside, a tab, a non-ASCII
+ * letter) would fail later as a malformed HTTP header or a wrong signature, far from its cause.
+ */
+function valueProblem(value: string): string | undefined {
+  if (/^[\x21-\x7e]*$/.test(value)) return undefined;
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what this finds
+  if (/[\u0000-\u001f\u007f-\u009f]/.test(value)) {
+    return 'contains a control character (such as a line break or tab) inside the value: store it without one';
+  }
+  if (value.includes(' ')) return 'contains a space inside the value: store the key alone';
+  return 'contains a character outside printable ASCII: keys and tokens are plain ASCII';
+}
+
+/**
+ * Trims every field (a secret or variable saved with a trailing newline still works) and refuses
+ * a value that cannot be a key, naming the field and never showing the value.
+ */
+export function checkedCredentials(source: string, raw: Credentials, names: FieldNames): Credentials {
+  const ak = raw.ak.trim();
+  const sk = raw.sk.trim();
+  const securityToken = raw.securityToken?.trim() || undefined;
+  for (const [field, value] of [
+    ['ak', ak],
+    ['sk', sk],
+    ['securityToken', securityToken],
+  ] as const) {
+    const problem = value === undefined ? undefined : valueProblem(value);
+    if (problem !== undefined) throw new CredentialsError(source, `${names[field]} ${problem}`);
+  }
+  const unchanged = ak === raw.ak && sk === raw.sk && securityToken === raw.securityToken;
+  return unchanged ? raw : { ak, sk, securityToken };
+}
+
 /** Parses a secret's JSON. Errors say what is wrong with the shape, never what the value is. */
 export function parseCredentialsSecret(source: string, text: string): Credentials {
   let value: unknown;
@@ -85,9 +126,8 @@ export function parseCredentialsSecret(source: string, text: string): Credential
     throw new CredentialsError(source, 'is not a JSON object; expected {"ak": "...", "sk": "..."}');
   }
   const record = value as Record<string, unknown>;
-  const missing = ['ak', 'sk'].filter(
-    (k) => typeof record[k] !== 'string' || (record[k] as string).trim() === '',
-  );
+  const stringAt = (key: string) => (typeof record[key] === 'string' ? (record[key] as string) : undefined);
+  const missing = ['ak', 'sk'].filter((k) => !stringAt(k)?.trim());
   if (missing.length > 0) {
     throw new CredentialsError(
       source,
@@ -98,18 +138,18 @@ export function parseCredentialsSecret(source: string, text: string): Credential
   if (token !== undefined && typeof token !== 'string') {
     throw new CredentialsError(source, '"securityToken" must be a string when present');
   }
-  return {
-    ak: (record.ak as string).trim(),
-    sk: (record.sk as string).trim(),
-    securityToken: token || undefined,
-  };
+  return checkedCredentials(
+    source,
+    { ak: stringAt('ak') ?? '', sk: stringAt('sk') ?? '', securityToken: stringAt('securityToken') },
+    SECRET_FIELDS,
+  );
 }
 
 export interface CredentialResolverOptions {
   readonly source: SecretSource;
   /** GES_CREDENTIALS_SECRET: used by projects that name no secret of their own. */
   readonly defaultSecret: string | undefined;
-  /** HUAWEICLOUD_SDK_*: used when no secret is named at all. */
+  /** HUAWEICLOUD_SDK_*: used when no secret is named at all. Checked when first used. */
   readonly envCredentials: Credentials | undefined;
   /** Aborts secret reads still under way: the run's deadline. */
   readonly signal?: AbortSignal | undefined;
@@ -130,7 +170,7 @@ export class CredentialResolver {
     if (secretId === undefined) {
       const creds = this.options.envCredentials;
       return creds
-        ? Promise.resolve(creds)
+        ? new Promise((resolve) => resolve(checkedCredentials('the environment', creds, ENV_CREDENTIALS)))
         : Promise.reject(
             new CredentialsError(
               'the environment',

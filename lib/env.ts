@@ -21,6 +21,13 @@ export interface Environment {
   readonly ledgerTable?: string | undefined;
 }
 
+/** The variables that hold credentials, as messages name them (the values are never shown). */
+export const ENV_CREDENTIALS = {
+  ak: 'HUAWEICLOUD_SDK_AK',
+  sk: 'HUAWEICLOUD_SDK_SK',
+  securityToken: 'HUAWEICLOUD_SDK_SECURITY_TOKEN',
+} as const satisfies Readonly<Record<keyof Credentials, string>>;
+
 type Env = Readonly<Record<string, string | undefined>>;
 
 function nonEmpty(value: string | undefined): string | undefined {
@@ -29,9 +36,11 @@ function nonEmpty(value: string | undefined): string | undefined {
 }
 
 export function readEnvironment(env: Env = process.env): Environment {
-  const ak = nonEmpty(env.HUAWEICLOUD_SDK_AK);
-  const sk = nonEmpty(env.HUAWEICLOUD_SDK_SK);
-  const securityToken = nonEmpty(env.HUAWEICLOUD_SDK_SECURITY_TOKEN);
+  // Trimmed here; a value with a control character inside is refused when it is used (a
+  // CredentialsError for the projects that need it), not here, where no run has started yet.
+  const ak = nonEmpty(env[ENV_CREDENTIALS.ak]);
+  const sk = nonEmpty(env[ENV_CREDENTIALS.sk]);
+  const securityToken = nonEmpty(env[ENV_CREDENTIALS.securityToken]);
   const level = nonEmpty(env.LOG_LEVEL)?.toUpperCase();
   return {
     configPath: nonEmpty(env.SCHEDULE_CONFIG) ?? DEFAULT_CONFIG_PATH,

@@ -55,6 +55,44 @@ describe('parseCredentialsSecret', () => {
   });
 });
 
+describe('parseCredentialsSecret: values saved with stray characters', () => {
+  const fields = { ak: 'AK1', sk: SK, securityToken: 'tok-123' };
+  const secret = (edit: Partial<Record<keyof typeof fields, string>>) =>
+    JSON.stringify({ ...fields, ...edit });
+
+  it.each(['ak', 'sk', 'securityToken'] as const)('trims a trailing newline and spaces from %s', (field) => {
+    const text = secret({ [field]: ` ${fields[field]}\r\n` });
+    expect(parseCredentialsSecret('secret s', text)).toEqual(fields);
+  });
+
+  it.each([
+    { field: 'ak', value: 'AK\n1', words: '"ak" contains a control character' },
+    { field: 'sk', value: `${SK.slice(0, 4)}\t${SK.slice(4)}`, words: '"sk" contains a control character' },
+    { field: 'securityToken', value: 'tok\u0000123', words: '"securityToken" contains a control character' },
+    { field: 'sk', value: `${SK}\u007f`, words: '"sk" contains a control character' },
+    { field: 'ak', value: 'AK 1', words: '"ak" contains a space inside the value' },
+    {
+      field: 'securityToken',
+      value: 'tök',
+      words: '"securityToken" contains a character outside printable ASCII',
+    },
+  ] as const)(
+    'refuses $field with $words, as a CredentialsError without the value',
+    ({ field, value, words }) => {
+      let error: unknown;
+      try {
+        parseCredentialsSecret('secret ges/prod', secret({ [field]: value }));
+      } catch (e) {
+        error = e;
+      }
+      expect(error).toBeInstanceOf(CredentialsError);
+      expect((error as CredentialsError).code).toBe('CREDENTIALS');
+      expect((error as Error).message).toContain(`Credentials from secret ges/prod: ${words}`);
+      for (const shown of [value, SK, SK.slice(0, 4)]) expect((error as Error).message).not.toContain(shown);
+    },
+  );
+});
+
 describe('CredentialResolver', () => {
   function countingSource(values: Record<string, string>): SecretSource & { calls: string[] } {
     const calls: string[] = [];
@@ -88,6 +126,40 @@ describe('CredentialResolver', () => {
     await expect(resolver.resolve(undefined)).resolves.toBe(env);
     await expect(resolver.resolve('named')).rejects.toThrow('secret named: secret not found');
     expect(source.calls).toEqual(['named']);
+  });
+
+  it.each([
+    { name: 'HUAWEICLOUD_SDK_AK', env: { ak: 'ENV\u0007AK', sk: SK } },
+    { name: 'HUAWEICLOUD_SDK_SK', env: { ak: 'ENV-AK', sk: `${SK}\n${SK}` } },
+    { name: 'HUAWEICLOUD_SDK_SECURITY_TOKEN', env: { ak: 'ENV-AK', sk: SK, securityToken: 'a\rb' } },
+  ])(
+    'refuses environment credentials with a control character in $name, naming the variable',
+    async ({ name, env }) => {
+      const resolver = new CredentialResolver({
+        source: countingSource({}),
+        defaultSecret: undefined,
+        envCredentials: env,
+      });
+      const error = await resolver.resolve(undefined).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(CredentialsError);
+      expect((error as Error).message).toBe(
+        `Credentials from the environment: ${name} contains a control character (such as a line break or tab) inside the value: store it without one`,
+      );
+    },
+  );
+
+  it('trims environment credentials it is handed untrimmed', async () => {
+    const env = { ak: 'ENV-AK\n', sk: ` ${SK}`, securityToken: 'tok\n' };
+    const resolver = new CredentialResolver({
+      source: countingSource({}),
+      defaultSecret: undefined,
+      envCredentials: env,
+    });
+    await expect(resolver.resolve(undefined)).resolves.toEqual({
+      ak: 'ENV-AK',
+      sk: SK,
+      securityToken: 'tok',
+    });
   });
 
   it('says how to provide credentials when there are none', async () => {

@@ -165,6 +165,7 @@ describe('osls package: the function', () => {
         SCHEDULE_CONFIG: 'config/schedule.yaml',
         GES_CREDENTIALS_SECRET: SECRET_ARN,
         LOG_LEVEL: 'INFO',
+        LEDGER_TABLE: 'ges-offhours-test-ledger',
       },
     });
   });

@@ -1,0 +1,125 @@
+/**
+ * The ledger's part of the stack, read from the CloudFormation template `osls package` generates
+ * (offline, no AWS credentials, in a copy of the repository as package.test.ts does): the table,
+ * its key schema, TTL, point-in-time recovery, billing and retention, the function's permissions
+ * on it and the LEDGER_TABLE variable.
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { copyService, type ServiceCopy, withOwnIds } from './service.js';
+
+const PACKAGE_TIMEOUT_MS = 120_000;
+
+interface Resource {
+  Type: string;
+  Properties: Record<string, unknown>;
+  DeletionPolicy?: string;
+  UpdateReplacePolicy?: string;
+}
+interface Statement {
+  Effect: string;
+  Action: string | string[];
+  Resource: unknown;
+}
+
+let copy: ServiceCopy;
+let resources: Record<string, Resource>;
+
+beforeAll(async () => {
+  copy = copyService('ges-offhours-ledger-stack-');
+  copy.writeConfig(withOwnIds(copy.readConfig()));
+  const out = join(copy.work, 'out');
+  const args = [
+    'package',
+    '--stage',
+    'test',
+    '--region',
+    'eu-central-1',
+    '--param=credentialsSecret=ges/credentials',
+  ];
+  const { code, output } = await copy.osls([...args, '--package', out], PACKAGE_TIMEOUT_MS - 5_000);
+  if (code !== 0) throw new Error(`osls package failed with exit code ${code}:\n${output}`);
+  const template = JSON.parse(readFileSync(join(out, 'cloudformation-template-update-stack.json'), 'utf8'));
+  resources = template.Resources;
+}, PACKAGE_TIMEOUT_MS);
+
+afterAll(() => copy?.remove());
+
+const ofType = (type: string) => Object.entries(resources).filter(([, r]) => r.Type === type);
+
+function only(type: string): Resource {
+  const found = ofType(type);
+  expect(found, `exactly one ${type}`).toHaveLength(1);
+  return found[0]![1];
+}
+
+function statements(): Statement[] {
+  const policies = only('AWS::IAM::Role').Properties.Policies as {
+    PolicyDocument: { Statement: Statement[] };
+  }[];
+  return policies.flatMap((p) => p.PolicyDocument.Statement);
+}
+
+const actions = (s: Statement) => (Array.isArray(s.Action) ? s.Action : [s.Action]);
+
+describe('osls package: the ledger table', () => {
+  it('is the one DynamoDB table, keyed graph (S) + stoppedAt (S), billed on demand', () => {
+    expect(ofType('AWS::DynamoDB::Table').map(([id]) => id)).toEqual(['LedgerTable']);
+    expect(resources.LedgerTable?.Properties).toMatchObject({
+      TableName: 'ges-offhours-test-ledger',
+      BillingMode: 'PAY_PER_REQUEST',
+      KeySchema: [
+        { AttributeName: 'graph', KeyType: 'HASH' },
+        { AttributeName: 'stoppedAt', KeyType: 'RANGE' },
+      ],
+    });
+    const attributes = resources.LedgerTable?.Properties.AttributeDefinitions;
+    expect(attributes).toEqual([
+      { AttributeName: 'graph', AttributeType: 'S' },
+      { AttributeName: 'stoppedAt', AttributeType: 'S' },
+    ]);
+    expect(resources.LedgerTable?.Properties.ProvisionedThroughput).toBeUndefined();
+  });
+
+  it('expires closed windows by TTL on expiresAt and keeps point-in-time recovery', () => {
+    expect(resources.LedgerTable?.Properties).toMatchObject({
+      TimeToLiveSpecification: { AttributeName: 'expiresAt', Enabled: true },
+      PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+    });
+  });
+
+  it('survives removing the stack or replacing the table', () => {
+    expect(resources.LedgerTable).toMatchObject({ DeletionPolicy: 'Retain', UpdateReplacePolicy: 'Retain' });
+  });
+
+  it('is named to the function by LEDGER_TABLE', () => {
+    const fn = only('AWS::Lambda::Function');
+    const { Variables } = fn.Properties.Environment as { Variables: Record<string, unknown> };
+    // The table's own name, not a Ref: `osls invoke local` cannot resolve a Ref without AWS.
+    expect(Variables.LEDGER_TABLE).toBe('ges-offhours-test-ledger');
+    expect(Variables.LEDGER_TABLE).toBe(resources.LedgerTable?.Properties.TableName);
+  });
+});
+
+describe('osls package: IAM for the ledger', () => {
+  it("grants the ledger's item operations on its table's ARN and nothing else of DynamoDB", () => {
+    const dynamo = statements().filter((s) =>
+      actions(s).some((a) => a.toLowerCase().startsWith('dynamodb:')),
+    );
+    expect(dynamo).toEqual([
+      {
+        Effect: 'Allow',
+        Action: [
+          'dynamodb:GetItem',
+          'dynamodb:PutItem',
+          'dynamodb:UpdateItem',
+          'dynamodb:DeleteItem',
+          'dynamodb:Query',
+          'dynamodb:Scan',
+        ],
+        Resource: [{ 'Fn::GetAtt': ['LedgerTable', 'Arn'] }],
+      },
+    ]);
+  });
+});

@@ -35,4 +35,28 @@ describe('config/schedule.example.yaml', () => {
     }
     expect(uncovered).toEqual([]);
   });
+
+  it('shows every optional key commented out, and they are valid once uncommented', () => {
+    const keys = 'startGraphs|scheduleTag|hourlyPrice|maxRequestsPerSecond|pricing|currency|hourly|"\\d+"';
+    const commented = new RegExp(`^(\\s*)# (\\s*(?:${keys}):.*)$`, 'gm');
+    const text = readFileSync(FILE, 'utf8');
+    const uncommented = text.replace(commented, '$1$2');
+    expect(uncommented.match(commented)).toBeNull();
+    const { config: all, warnings: more } = parseConfig(uncommented, FILE, new Date('2026-11-22T00:00:00Z'));
+    expect(more).toEqual([]);
+    expect(all.schedules['office-hours']?.startGraphs).toBe(true);
+    expect(all.projects[0]?.scheduleTag).toBe('offhours');
+    expect(all.projects[0]?.graphs.find((g) => g.name === 'fraud-detection')).toMatchObject({
+      startGraphs: false,
+      hourlyPrice: 12.5,
+    });
+    expect(all.settings.maxRequestsPerSecond).toBe(10);
+    expect(all.pricing).toEqual({
+      currency: 'USD',
+      hourly: new Map([
+        ['1', 1.25],
+        ['4', 12],
+      ]),
+    });
+  });
 });

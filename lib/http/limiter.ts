@@ -3,8 +3,7 @@
  * transport holds one slot per attempt, so requests wait here (where no timeout runs) and not in
  * undici's queue; the slot is given back while a retry sleeps.
  */
-
-type Release = () => void;
+import { type Release, timerMs } from './pacer.js';
 
 interface Waiter {
   readonly grant: (release: Release | undefined) => void;
@@ -50,7 +49,7 @@ export class Limiter {
         waiter.timer = setTimeout(() => {
           this.#waiters.splice(this.#waiters.indexOf(waiter), 1);
           grant(undefined);
-        }, timeoutMs);
+        }, timerMs(timeoutMs)); // deadlines may be fractional, or further off than a timer can wait
       }
       this.#waiters.push(waiter);
     });

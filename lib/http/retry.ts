@@ -1,17 +1,26 @@
 /**
- * The retry policy as data, and the one function that decides whether and when to try again
- * (design.md §5). Pure: the clock, the deadline and the random source are passed in.
+ * The retry policy as data, and the one function that decides whether and when to try again.
+ * Pure: the clock, the deadline and the random source are passed in.
+ *
+ * Two budgets. An answer that says the request was not processed (429, 408, 503, GES.7005) is
+ * retried until the caller's deadline: the gateway asks us to come back, and a throttle must not
+ * fail a graph while time remains. Everything else that may be retried (other 5xx, network
+ * errors, even those before sending: a refused or unresolvable endpoint is not an answer, and
+ * would otherwise spin until the deadline) gets `maxAttempts` attempts.
  */
 import type { GesHttpError, GesNetworkError, GesTimeoutError } from '../errors.js';
 
 export interface RetryPolicy {
-  /** Attempts in total, the first one included. */
+  /** Attempts in total, the first one included, for failures that are not "not processed" answers. */
   readonly maxAttempts: number;
   /** Full jitter: the n-th retry waits random() × min(maxDelayMs, baseDelayMs × 2^(n-1)). */
   readonly baseDelayMs: number;
   readonly maxDelayMs: number;
-  /** A `Retry-After` longer than this is not waited for: the error is thrown at once. */
-  readonly maxRetryAfterMs: number;
+  /**
+   * Without a deadline, how long after the first attempt "not processed" answers are still
+   * retried; a `Retry-After` that ends later is not waited for. With a deadline, the deadline.
+   */
+  readonly unprocessedBudgetMs: number;
   /** No attempt is started with less time than this left before the caller's deadline. */
   readonly minAttemptMs: number;
   /** Retried for every request that may be retried at all. */
@@ -25,13 +34,19 @@ export interface RetryPolicy {
    */
   readonly notProcessedStatusCodes: readonly number[];
   readonly notProcessedGesCodes: readonly string[];
+  /**
+   * Throttles: retried at once, because the transport's pacer holds back every request of that
+   * (origin, key) for the pause; only whether the pause fits before the deadline is decided here.
+   */
+  readonly throttleStatusCodes: readonly number[];
+  readonly throttleGesCodes: readonly string[];
 }
 
 export const DEFAULT_RETRY_POLICY: RetryPolicy = {
   maxAttempts: 4,
   baseDelayMs: 500,
   maxDelayMs: 5_000,
-  maxRetryAfterMs: 30_000,
+  unprocessedBudgetMs: 60_000,
   minAttemptMs: 100,
   statusCodes: [408, 429, 500, 502, 503, 504],
   gesCodes: ['GES.7005', 'GES.7006'],
@@ -54,6 +69,8 @@ export const DEFAULT_RETRY_POLICY: RetryPolicy = {
   ],
   notProcessedStatusCodes: [408, 429, 503],
   notProcessedGesCodes: ['GES.7005'],
+  throttleStatusCodes: [429],
+  throttleGesCodes: ['APIG.0308'],
 };
 
 /** What one failed attempt produced, already mapped to this project's errors. */
@@ -76,6 +93,8 @@ export interface RetryInput {
   readonly failure: Failure;
   readonly idempotent: boolean;
   readonly now: number;
+  /** Epoch ms of the first attempt. */
+  readonly startedAt: number;
   /** Epoch ms; no sleep and no attempt reaches past it. */
   readonly deadline?: number | undefined;
   readonly random: () => number;
@@ -95,26 +114,47 @@ export function decideRetry(input: RetryInput): RetryDecision {
   const { failure, policy } = input;
   const reason = describeFailure(failure);
   if (failure.kind === 'unknown') return { kind: 'throw', reason };
-  if (!input.idempotent && !wasNotProcessed(failure, policy)) {
+  const unprocessed = isUnprocessedAnswer(failure, policy);
+  if (!input.idempotent && !unprocessed && !(failure.kind === 'network' && !failure.sent)) {
     return mayHaveBeenProcessed(failure) ? { kind: 'outcome-unknown', reason } : { kind: 'throw', reason };
   }
-  if (!isRetryable(failure, policy) || input.attempt >= policy.maxAttempts) return { kind: 'throw', reason };
+  if (!unprocessed && (!isRetryable(failure, policy) || input.attempt >= policy.maxAttempts)) {
+    return { kind: 'throw', reason };
+  }
 
   const retryAfter = failure.kind === 'http' ? failure.error.retryAfterMs : undefined;
-  if (retryAfter !== undefined && retryAfter > policy.maxRetryAfterMs) {
-    return {
-      kind: 'throw',
-      reason: `${reason}, Retry-After ${retryAfter} ms exceeds ${policy.maxRetryAfterMs} ms`,
-    };
-  }
-  let delayMs = retryAfter ?? backoffDelay(input.attempt, policy, input.random);
-  if (input.deadline !== undefined) {
+  const throttle = failure.kind === 'http' && isThrottle(failure.error, policy);
+  const wait = retryAfter ?? (throttle ? 0 : backoffDelay(input.attempt, policy, input.random));
+  if (input.deadline === undefined) {
+    const budgetLeft = input.startedAt + policy.unprocessedBudgetMs - input.now;
+    if (unprocessed && wait >= budgetLeft) {
+      return {
+        kind: 'throw',
+        reason: `${reason}, retried for ${policy.unprocessedBudgetMs} ms without a deadline`,
+      };
+    }
+  } else {
     const room = input.deadline - input.now - policy.minAttemptMs;
     // The server's Retry-After is honoured or not at all; our own backoff may be shortened.
-    if (room <= 0 || (retryAfter !== undefined && delayMs > room)) return { kind: 'deadline', reason };
-    delayMs = Math.min(delayMs, room);
+    if (room <= 0 || (retryAfter !== undefined && wait > room)) return { kind: 'deadline', reason };
   }
+  // A throttle's wait is the pacer's (it pauses the whole key); the retry itself goes at once.
+  const delayMs = throttle ? 0 : Math.min(wait, roomOf(input));
   return { kind: 'retry', delayMs, reason };
+}
+
+/** 429 or APIG.0308: the gateway's rate limit. */
+export function isThrottle(error: GesHttpError, policy: RetryPolicy = DEFAULT_RETRY_POLICY): boolean {
+  return (
+    policy.throttleStatusCodes.includes(error.status) ||
+    (error.gesCode !== undefined && policy.throttleGesCodes.includes(error.gesCode))
+  );
+}
+
+function roomOf(input: RetryInput): number {
+  return input.deadline === undefined
+    ? Number.POSITIVE_INFINITY
+    : input.deadline - input.now - input.policy.minAttemptMs;
 }
 
 /** Exponential backoff with full jitter; `attempt` is the number of attempts made so far (≥ 1). */
@@ -151,20 +191,15 @@ function isRetryable(failure: Failure, policy: RetryPolicy): boolean {
   }
 }
 
-function wasNotProcessed(failure: Failure, policy: RetryPolicy): boolean {
-  switch (failure.kind) {
-    case 'http': {
-      const { status, gesCode } = failure.error;
-      return (
-        policy.notProcessedStatusCodes.includes(status) ||
-        (gesCode !== undefined && policy.notProcessedGesCodes.includes(gesCode))
-      );
-    }
-    case 'network':
-      return !failure.sent;
-    case 'unknown':
-      return false;
-  }
+/** An answer saying the request was not carried out: retried until the deadline. */
+function isUnprocessedAnswer(failure: Failure, policy: RetryPolicy): boolean {
+  if (failure.kind !== 'http') return false;
+  const { status, gesCode } = failure.error;
+  return (
+    policy.notProcessedStatusCodes.includes(status) ||
+    (gesCode !== undefined && policy.notProcessedGesCodes.includes(gesCode)) ||
+    isThrottle(failure.error, policy)
+  );
 }
 
 /** A 4xx is a definite refusal; a 5xx or a transport failure after sending may hide a done action. */

@@ -1,13 +1,20 @@
-/** Shared set-up of the transport suites: a loopback server and a transport that never really sleeps. */
+/**
+ * Shared set-up of the transport suites: a loopback server and a transport on a virtual clock that
+ * moves only when the transport sleeps (so it never really waits; attempts still use real timers).
+ */
 import type { ServerResponse } from 'node:http';
 import { afterEach, beforeEach } from 'vitest';
 import {
   type HttpRequest,
   type RetryEvent,
+  type ThrottleEvent,
   Transport,
   type TransportOptions,
 } from '../../lib/http/transport.js';
 import { json, Loopback } from './loopback.js';
+
+/** Where the virtual clock starts: 2026-03-29T01:30:00Z. */
+export const START = Date.UTC(2026, 2, 29, 1, 30, 0);
 
 export interface Harness {
   readonly server: Loopback;
@@ -15,6 +22,9 @@ export interface Harness {
   /** Every wait the transport asked for, in ms. */
   readonly sleeps: number[];
   readonly retries: RetryEvent[];
+  readonly throttles: ThrottleEvent[];
+  /** The virtual clock of `make()` transports; starts at START each test. */
+  now(): number;
   /** A transport whose waits are recorded and skipped (3 attempts, 100 ms base delay, jitter 0.5). */
   make(options?: Partial<TransportOptions>): Transport;
   get(path?: string): HttpRequest;
@@ -29,10 +39,14 @@ export function useHarness(): Harness {
   let transport: Transport | undefined;
   const sleeps: number[] = [];
   const retries: RetryEvent[] = [];
+  const throttles: ThrottleEvent[] = [];
+  let clock = START;
   beforeEach(async () => {
     server = await Loopback.start();
     sleeps.length = 0;
     retries.length = 0;
+    throttles.length = 0;
+    clock = START;
   });
   afterEach(async () => {
     await transport?.close();
@@ -48,15 +62,20 @@ export function useHarness(): Harness {
     },
     sleeps,
     retries,
+    throttles,
+    now: () => clock,
     make(options = {}) {
       transport = new Transport({
         concurrency: 4,
         requestTimeoutMs: 2_000,
         random: () => 0.5,
+        now: () => clock,
         sleep: async (ms) => {
           sleeps.push(ms);
+          clock += ms;
         },
         onRetry: (event) => retries.push(event),
+        onThrottle: (event) => throttles.push(event),
         ...options,
         retry: { maxAttempts: 3, baseDelayMs: 100, ...options.retry },
       });

@@ -21,6 +21,7 @@ const decide = (failure: Failure, idempotent: boolean, extra: { attempt?: number
     failure,
     idempotent,
     now: 0,
+    startedAt: 0,
     deadline: extra.deadline,
     random: () => 0.5,
     policy: DEFAULT_RETRY_POLICY,
@@ -58,28 +59,93 @@ describe('Function: decideRetry', () => {
     expect(decide(failure, false)).toBe(forPost);
   });
 
-  it('stops at maxAttempts', () => {
-    expect(decide(http(503), true, { attempt: DEFAULT_RETRY_POLICY.maxAttempts - 1 })).toBe('retry');
-    expect(decide(http(503), true, { attempt: DEFAULT_RETRY_POLICY.maxAttempts })).toBe('throw');
+  const last = DEFAULT_RETRY_POLICY.maxAttempts;
+  it.each([
+    // a GET: a count for errors, time for "not processed" answers
+    ['502', http(502), last - 1, undefined, 'retry'],
+    ['502', http(502), last, undefined, 'throw'],
+    ['502', http(502), last, 1_000_000, 'throw'],
+    ['ECONNREFUSED', network('ECONNREFUSED', false), last, 1_000_000, 'throw'],
+    ['429 APIG.0308', http(429, 'APIG.0308'), last, 1_000_000, 'retry'],
+    ['429 APIG.0308', http(429, 'APIG.0308'), 500, 1_000_000, 'retry'],
+    ['400 APIG.0308', http(400, 'APIG.0308'), 500, 1_000_000, 'retry'],
+    ['503', http(503), 50, 1_000_000, 'retry'],
+    ['408', http(408), 50, 1_000_000, 'retry'],
+    ['500 GES.7005', http(500, 'GES.7005'), 50, 1_000_000, 'retry'],
+    ['429', http(429), 50, 100, 'deadline'],
+    ['503', http(503), 50, 50, 'deadline'],
+  ])('%s after %i attempts, deadline %s → %s', (_name, failure, attempt, deadline, expected) => {
+    expect(decide(failure, true, { attempt, deadline })).toBe(expected);
   });
 
-  it('waits as long as Retry-After says, when it fits before the deadline', () => {
-    const input = { attempt: 1, idempotent: false, now: 0, random: () => 0, policy: DEFAULT_RETRY_POLICY };
+  it('without a deadline, retries "not processed" answers for unprocessedBudgetMs after the first attempt', () => {
+    const policy = { ...DEFAULT_RETRY_POLICY, unprocessedBudgetMs: 60_000 };
+    const input = { attempt: 9, idempotent: false, startedAt: 0, random: () => 0, policy };
+    expect(decideRetry({ ...input, now: 59_999, failure: http(429) })).toMatchObject({ kind: 'retry' });
+    expect(decideRetry({ ...input, now: 60_000, failure: http(429) })).toMatchObject({ kind: 'throw' });
+    expect(decideRetry({ ...input, now: 1_000, failure: http(429, undefined, 58_000) })).toMatchObject({
+      kind: 'retry',
+    });
+    expect(decideRetry({ ...input, now: 1_000, failure: http(429, undefined, 59_000) })).toMatchObject({
+      kind: 'throw',
+      reason: 'status 429, retried for 60000 ms without a deadline',
+    });
+  });
+
+  it('leaves the wait of a throttle to the pacer: retries at once, if its Retry-After fits before the deadline', () => {
+    const input = {
+      attempt: 1,
+      idempotent: false,
+      now: 0,
+      startedAt: 0,
+      random: () => 0,
+      policy: DEFAULT_RETRY_POLICY,
+    };
     expect(decideRetry({ ...input, failure: http(429, 'APIG.0308', 2_000) })).toMatchObject({
       kind: 'retry',
-      delayMs: 2_000,
+      delayMs: 0,
     });
     expect(decideRetry({ ...input, failure: http(429, undefined, 2_000), deadline: 2_100 })).toMatchObject({
       kind: 'retry',
+      delayMs: 0,
     });
     expect(decideRetry({ ...input, failure: http(429, undefined, 2_000), deadline: 2_099 })).toMatchObject({
       kind: 'deadline',
     });
-    expect(decideRetry({ ...input, failure: http(429, undefined, 60_000) })).toMatchObject({ kind: 'throw' });
+    expect(
+      decideRetry({ ...input, failure: http(429, undefined, 300_000), deadline: 400_000 }),
+    ).toMatchObject({
+      kind: 'retry',
+    });
+  });
+
+  it('waits as long as Retry-After says for a 503, when it fits before the deadline', () => {
+    const input = {
+      attempt: 1,
+      idempotent: false,
+      now: 0,
+      startedAt: 0,
+      random: () => 0,
+      policy: DEFAULT_RETRY_POLICY,
+    };
+    expect(decideRetry({ ...input, failure: http(503, undefined, 2_000), deadline: 2_100 })).toMatchObject({
+      kind: 'retry',
+      delayMs: 2_000,
+    });
+    expect(decideRetry({ ...input, failure: http(503, undefined, 2_000), deadline: 2_099 })).toMatchObject({
+      kind: 'deadline',
+    });
   });
 
   it('shortens its own backoff to fit before the deadline', () => {
-    const input = { attempt: 3, idempotent: true, now: 0, random: () => 1, policy: DEFAULT_RETRY_POLICY };
+    const input = {
+      attempt: 3,
+      idempotent: true,
+      now: 0,
+      startedAt: 0,
+      random: () => 1,
+      policy: DEFAULT_RETRY_POLICY,
+    };
     expect(decideRetry({ ...input, failure: http(503) })).toMatchObject({ kind: 'retry', delayMs: 2_000 });
     expect(decideRetry({ ...input, failure: http(503), deadline: 700 })).toMatchObject({
       kind: 'retry',

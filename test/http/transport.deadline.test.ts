@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { DeadlineExceededError, GesTimeoutError, OutcomeUnknownError } from '../../lib/errors.js';
-import { failure, useHarness } from './harness.js';
+import { failure, START, useHarness } from './harness.js';
 import { json } from './loopback.js';
 
 const h = useHarness();
@@ -29,7 +29,7 @@ describe('Class: Transport › timeouts and deadlines', () => {
   it('limits each attempt to the time left before the deadline', async () => {
     h.server.handler = () => {};
     const error = await failure(
-      h.make({ requestTimeoutMs: 10_000 }).request({ ...h.get(), deadline: Date.now() + 150 }),
+      h.make({ requestTimeoutMs: 10_000, now: Date.now }).request({ ...h.get(), deadline: Date.now() + 150 }),
     );
     expect(error).toBeInstanceOf(DeadlineExceededError);
     expect(error.cause).toBeInstanceOf(GesTimeoutError);
@@ -57,15 +57,35 @@ describe('Class: Transport › timeouts and deadlines', () => {
 
   it('throws DeadlineExceededError at once when a Retry-After would end past the deadline', async () => {
     h.server.handler = (_req, res) => json(res, 429, {}, { 'retry-after': '5' });
-    const error = await failure(h.make().request({ ...h.post(), deadline: Date.now() + 3_000 }));
+    const error = await failure(h.make().request({ ...h.post(), deadline: START + 3_000 }));
     expect(error).toBeInstanceOf(DeadlineExceededError);
     expect(error.cause).toMatchObject({ status: 429 });
     expect(h.sleeps).toEqual([]);
     expect(h.server.requests).toHaveLength(1);
   });
 
+  it('waits for a long Retry-After that fits before the deadline', async () => {
+    h.server.handler = (_req, res, n) =>
+      n === 1 ? json(res, 429, { error_code: 'APIG.0308' }, { 'retry-after': '120' }) : json(res, 200, {});
+    const response = await h.make().request({ ...h.post(), deadline: START + 600_000 });
+    expect(response.attempts).toBe(2);
+    expect(h.sleeps).toEqual([120_000]);
+  });
+
+  it('retries a throttle until the deadline, then fails with the 429 as the cause', async () => {
+    h.server.handler = (_req, res) => json(res, 429, { error_code: 'APIG.0308', error_msg: 'throttled' });
+    const error = await failure(
+      h.make({ retry: { maxAttempts: 2 } }).request({ ...h.post(), deadline: START + 10_000 }),
+    );
+    expect(error).toBeInstanceOf(DeadlineExceededError);
+    expect(error.cause).toMatchObject({ name: 'GesHttpError', status: 429, gesCode: 'APIG.0308' });
+    expect(h.server.requests.length).toBeGreaterThan(2);
+    expect(h.now()).toBeLessThanOrEqual(START + 10_000);
+    expect(h.transport!.stats.throttled).toBe(h.server.requests.length);
+  });
+
   it('sends nothing when the deadline has already passed', async () => {
-    const error = await failure(h.make().request({ ...h.get(), deadline: Date.now() - 1 }));
+    const error = await failure(h.make().request({ ...h.get(), deadline: START - 1 }));
     expect(error).toBeInstanceOf(DeadlineExceededError);
     expect(error.cause).toBeUndefined();
     expect(h.server.requests).toHaveLength(0);

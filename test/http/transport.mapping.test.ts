@@ -8,7 +8,12 @@ let transport: Transport;
 
 beforeEach(async () => {
   server = await Loopback.start();
-  transport = new Transport({ concurrency: 2, requestTimeoutMs: 2_000, retry: { maxAttempts: 1 } });
+  // One attempt for every kind of failure (no deadline, and no time budget for 429/503 either).
+  transport = new Transport({
+    concurrency: 2,
+    requestTimeoutMs: 2_000,
+    retry: { maxAttempts: 1, unprocessedBudgetMs: 0 },
+  });
 });
 
 afterEach(async () => {
@@ -105,7 +110,12 @@ describe('Class: Transport › concurrency and lifecycle', () => {
     );
     expect(server.requests).toHaveLength(12);
     expect(server.maxInFlight).toBe(3);
-    expect(t.stats.byOrigin[server.origin]).toEqual({ requests: 12, retries: 0, maxInFlight: 3 });
+    expect(t.stats.byOrigin[server.origin]).toEqual({
+      requests: 12,
+      retries: 0,
+      throttled: 0,
+      maxInFlight: 3,
+    });
     await t.close();
   });
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { GesHttpError, GesNetworkError, OutcomeUnknownError } from '../../lib/errors.js';
-import { failure, resetSocket, useHarness } from './harness.js';
+import { failure, resetSocket, START, useHarness } from './harness.js';
 import { closedPort, json } from './loopback.js';
 
 const h = useHarness();
@@ -30,12 +30,14 @@ describe('Class: Transport', () => {
     expect(h.transport!.stats).toEqual({
       requests: 2,
       retries: 1,
-      byOrigin: { [h.server.origin]: { requests: 2, retries: 1, maxInFlight: 1 } },
+      throttled: 0,
+      byOrigin: { [h.server.origin]: { requests: 2, retries: 1, throttled: 0, maxInFlight: 1 } },
+      pacers: { [h.server.origin]: { origin: h.server.origin, throttled: 0, rate: undefined } },
     });
   });
 
   it('backs off exponentially with full jitter', async () => {
-    h.answerInTurn(503, 503, 503, 200);
+    h.answerInTurn(502, 502, 502, 200);
     await h.make({ random: () => 0.99, retry: { maxAttempts: 4, baseDelayMs: 100 } }).request(h.get());
     expect(h.sleeps).toEqual([99, 198, 396]);
   });
@@ -45,30 +47,38 @@ describe('Class: Transport', () => {
     ['an HTTP-date', (now: number) => new Date(now + 3_000).toUTCString(), 3_000],
     ['an HTTP-date in the past', (now: number) => new Date(now - 60_000).toUTCString(), 0],
   ])('honours Retry-After given as %s', async (_name, header, expected) => {
-    const now = Date.UTC(2026, 2, 29, 1, 30, 0);
     h.server.handler = (_req, res, n) =>
       n === 1
-        ? json(res, 429, { error_code: 'APIG.0308' }, { 'retry-after': header(now) })
+        ? json(res, 429, { error_code: 'APIG.0308' }, { 'retry-after': header(START) })
         : json(res, 200, {});
-    const response = await h.make({ now: () => now }).request(h.post());
+    const response = await h.make().request(h.post());
     expect(response.attempts).toBe(2);
-    expect(h.sleeps).toEqual([expected]);
+    // The pacer waits, not the retry: the whole (origin, key) is paused for the Retry-After.
+    expect(h.sleeps).toEqual(expected === 0 ? [] : [expected]);
   });
 
-  it('does not wait for a Retry-After longer than maxRetryAfterMs', async () => {
+  it('without a deadline, gives up on a Retry-After that ends past unprocessedBudgetMs', async () => {
     h.server.handler = (_req, res) => json(res, 429, {}, { 'retry-after': '120' });
-    const error = await failure(h.make({ retry: { maxRetryAfterMs: 30_000 } }).request(h.get()));
+    const error = await failure(h.make({ retry: { unprocessedBudgetMs: 60_000 } }).request(h.get()));
     expect(error).toBeInstanceOf(GesHttpError);
     expect(error).toMatchObject({ status: 429, retryAfterMs: 120_000 });
     expect(h.server.requests).toHaveLength(1);
   });
 
-  it('stops after maxAttempts and throws the last error', async () => {
-    h.answerInTurn(503);
+  it.each([502, 504, 500])('stops a %i after maxAttempts and throws the last error', async (status) => {
+    h.answerInTurn(status);
     const error = await failure(h.make({ retry: { maxAttempts: 3 } }).request(h.get()));
     expect(error).toBeInstanceOf(GesHttpError);
-    expect((error as GesHttpError).status).toBe(503);
+    expect((error as GesHttpError).status).toBe(status);
     expect(h.server.requests).toHaveLength(3);
+  });
+
+  it.each([408, 429, 503])('retries a %i beyond maxAttempts while time remains', async (status) => {
+    h.answerInTurn(status, status, status, status, status, 200);
+    const response = await h
+      .make({ retry: { maxAttempts: 2 } })
+      .request({ ...h.post(), deadline: START + 60_000 });
+    expect(response.attempts).toBe(6);
   });
 
   it.each([400, 401, 403, 404, 409])('never retries a %i', async (status) => {

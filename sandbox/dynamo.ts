@@ -1,6 +1,6 @@
 /**
- * A real implementation of the DynamoDB API on loopback (dynalite, in memory), for the ledger in
- * tests, `npm start` and `npm run invoke`. Point the SDK at it with `endpoint`, or with
+ * A real implementation of the DynamoDB API on loopback (dynalite, in memory) for the ledger of
+ * stop windows in tests and local runs. Point the SDK at it with `endpoint`, or with
  * AWS_ENDPOINT_URL_DYNAMODB; `createLedgerTable` also works against DynamoDB Local or LocalStack.
  */
 import { once } from 'node:events';

@@ -28,10 +28,12 @@ export function configWarnings(config: Config, now: Date): ConfigWarning[] {
   const warnings: ConfigWarning[] = [];
   const graphs = config.projects.flatMap((p) => p.graphs);
   const used = new Set(graphs.map((g) => g.schedule));
+  // With a schedule tag, GES tags may name any schedule: none is known to be unused.
+  const byTag = config.projects.some((p) => p.scheduleTag !== undefined);
   const changesByZone = new Map<string, Transition[]>();
   for (const schedule of Object.values(config.schedules)) {
     const path = `schedules.${schedule.name}`;
-    if (!used.has(schedule.name)) {
+    if (!used.has(schedule.name) && !byTag) {
       warnings.push({ path, message: 'is not used by any graph' });
       continue;
     }

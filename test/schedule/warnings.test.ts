@@ -19,7 +19,7 @@ interface ScheduleInput {
   holidays?: string[];
 }
 
-function warningsFor(schedules: Record<string, ScheduleInput>, skipUntil?: string) {
+function warningsFor(schedules: Record<string, ScheduleInput>, skipUntil?: string, scheduleTag?: string) {
   const names = Object.keys(schedules);
   const config = {
     schedules,
@@ -27,6 +27,7 @@ function warningsFor(schedules: Record<string, ScheduleInput>, skipUntil?: strin
       {
         projectId: '0123456789abcdef0123456789abcdef',
         region: 'cn-north-4',
+        ...(scheduleTag && { scheduleTag }),
         graphs: names
           .filter((n) => !n.startsWith('unused'))
           .map((n, i) => ({ id: `graph-${i}`, schedule: n, ...(skipUntil && { skipUntil }) })),
@@ -162,6 +163,18 @@ describe('Warnings: unused schedules and expired skipUntil', () => {
       'unused-night': { timezone: 'Europe/Berlin', stop: '30 2 * * *', start: '0 7 * * *' },
     });
     expect(warnings).toEqual([{ path: 'schedules.unused-night', message: 'is not used by any graph' }]);
+  });
+
+  it('calls no schedule unused when a project selects graphs by tag, and still checks it', () => {
+    const warnings = warningsFor(
+      {
+        office: { timezone: 'Europe/Berlin', stop: '0 20 * * 1-5', start: '0 7 * * 1-5' },
+        'unused-night': { timezone: 'Europe/Berlin', stop: '30 2 * * *', start: '0 7 * * *' },
+      },
+      undefined,
+      'offhours',
+    );
+    expect(warnings.map((w) => w.path)).toEqual(['schedules.unused-night.stop']);
   });
 
   it.each([

@@ -15,7 +15,7 @@ async function both(): Promise<{ config: Config; fixture: SandboxFixture }> {
 }
 
 describe('config/schedule.sandbox.yaml', () => {
-  it('loads with the function's own loader, without warnings', async () => {
+  it("loads with the function's own loader, without warnings", async () => {
     const { warnings } = await loadConfig(CONFIG, NOW);
     expect(warnings).toEqual([]);
   });

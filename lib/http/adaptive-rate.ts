@@ -3,11 +3,15 @@
  * `now` (epoch ms) and nothing here waits; the pacer (pacer.ts) does the waiting.
  *
  * The rate rule is CUBIC as in the AWS SDK's adaptive retry mode (smithy-typescript
- * `DefaultRateLimiter`: beta 0.7, scale constant 0.4, minimum rate 0.5/s, growth capped at twice
- * the measured send rate), reimplemented rather than imported because that class reads
+ * `DefaultRateLimiter`: beta 0.7, minimum rate 0.5/s, growth capped at twice the measured send
+ * rate, nothing limited before the first throttle), reimplemented rather than imported because that class reads
  * `Date.now` and sleeps through a static, process-wide `setTimeout` inside `getSendToken` (no
  * injectable clock, no deadline, no cancellation), knows no pause or `Retry-After`, and is only a
  * transitive dependency here (`@smithy/core/retry`). Differences, each for a reason:
+ * - the curve is relative to the rate cut from, rate(t) = lastMax × (1 + C (t − K)³) with K =
+ *   `recoverySeconds` (8): AWS's absolute C = 0.4 req/s per s³ climbs back within 1.5 s at
+ *   5 req/s, which in simulation throttled 23% of requests at 5 req/s and 10% at 10 req/s; with
+ *   K = 8 s it is 5–7%, 3–4% and about 2% at 5, 10 and 20 req/s (test/http/pacer.test.ts);
  * - sends are spaced evenly (a bucket of one token) instead of allowing a second's burst: a
  *   gateway bucket's burst size is unknown, and even spacing at or under its rate is never refused;
  * - one cut per congestion event: a throttle of a request sent before the last cut says nothing
@@ -18,8 +22,12 @@
  *   the rate that got through instead (the first throttle often follows a burst far above the
  *   limit: cutting by 0.7 at a time from there costs a throttled round trip per step);
  * - a throttle also pauses every send: for `Retry-After` when the gateway gives one, otherwise for
- *   `basePauseMs`, doubled (up to `maxPauseMs`) while throttles keep coming with no success in
- *   between (a limit counted over a longer window than a second's refill).
+ *   `basePauseMs` (0.5 s), doubled up to `maxPauseMs` (5 s) while throttles keep coming with no
+ *   success in between. Short first: a token bucket refills continuously and the cut already
+ *   keeps sends under its refill, so the pause only stops what was queued at the old rate, and a
+ *   long one costs throughput on every cycle (0.5 s and 1 s throttled the same share in
+ *   simulation). Huawei's advised 2–5 s is reached after two to four events without a success:
+ *   a limit counted over a longer window, or another client spending the same quota.
  */
 
 export interface AdaptiveRateOptions {
@@ -141,8 +149,9 @@ export class AdaptiveRate {
         measured === 0
           ? (this.#learned ?? this.#minRate)
           : Math.min(measured, this.#learned ?? Number.POSITIVE_INFINITY);
-      const accepted = this.#acceptedRate(now);
-      const from = accepted < sending / 2 ? Math.max(accepted, this.#minRate) : sending;
+      const accepted = this.#acceptedRate(now, sentAt);
+      // Nothing accepted yet (the first answer is a throttle) is no evidence of a low limit.
+      const from = accepted > 0 && accepted < sending / 2 ? Math.max(accepted, this.#minRate) : sending;
       this.#lastMax = from;
       this.#lastCutAt = now;
       this.#learned = Math.max(this.#minRate, from * this.#beta);
@@ -171,11 +180,14 @@ export class AdaptiveRate {
     return Math.min(this.#maxPauseMs, this.#basePauseMs * 2 ** (streak - 1));
   }
 
-  /** Requests per second that got through, by send time, over the last seconds. */
-  #acceptedRate(now: number): number {
+  /**
+   * Requests per second that got through over the last seconds, by send time, up to the send
+   * time of the latest answer (`until`): later requests are still in flight, not refused.
+   */
+  #acceptedRate(now: number, until: number): number {
     const from = now - ACCEPTED_WINDOW_MS;
     while (this.#accepted.length > 0 && this.#accepted[0]! < from) this.#accepted.shift();
-    const span = Math.max(MIN_MEASURE_SPAN_MS, now - Math.max(from, this.#firstSendAt ?? now));
+    const span = Math.max(MIN_MEASURE_SPAN_MS, until - Math.max(from, this.#firstSendAt ?? until));
     return (this.#accepted.length * 1_000) / span;
   }
 
@@ -184,7 +196,7 @@ export class AdaptiveRate {
     const from = Math.max(now - MEASURE_WINDOW_MS, this.#measureFrom);
     while (this.#sends.length > 0 && this.#sends[0]! < from) this.#sends.shift();
     if (this.#sends.length === 0) return 0;
-    const span = Math.max(MIN_MEASURE_SPAN_MS, now - Math.max(from, this.#sends[0]!));
+    const span = Math.max(MIN_MEASURE_SPAN_MS, now - Math.max(from, this.#firstSendAt ?? now));
     return (this.#sends.length * 1_000) / span;
   }
 }

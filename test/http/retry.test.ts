@@ -15,7 +15,11 @@ const network = (code: string, sent: boolean): Failure => ({
   code,
   sent,
 });
-const decide = (failure: Failure, idempotent: boolean, extra: { attempt?: number; deadline?: number } = {}) =>
+const decide = (
+  failure: Failure,
+  idempotent: boolean,
+  extra: { attempt?: number; deadline?: number | undefined } = {},
+) =>
   decideRetry({
     attempt: extra.attempt ?? 1,
     failure,

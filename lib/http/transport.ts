@@ -154,6 +154,7 @@ interface Origin {
 }
 
 const MAX_RESPONSE_BYTES = 8 * 1024 * 1024;
+const MAX_TIMER_MS = 2_147_483_647;
 
 export class Transport {
   readonly #options: TransportOptions;
@@ -272,7 +273,11 @@ export class Transport {
     try {
       const left = req.deadline === undefined ? Number.POSITIVE_INFINITY : req.deadline - this.#now();
       if (left < this.#policy.minAttemptMs) throw deadlineError();
-      const timeoutMs = Math.max(1, Math.floor(Math.min(this.#options.requestTimeoutMs, left)));
+      // Whole ms within what a timer accepts: deadlines and settings may be fractional or huge.
+      const timeoutMs = Math.min(
+        MAX_TIMER_MS,
+        Math.max(1, Math.floor(Math.min(this.#options.requestTimeoutMs, left))),
+      );
       const outgoing: OutgoingRequest = {
         method: req.method,
         url: req.url,
@@ -306,13 +311,15 @@ export class Transport {
       throw new TypeError(`unsupported URL scheme ${url.protocol}`);
     const existing = this.#origins.get(url.origin);
     if (existing) return existing;
-    const { concurrency, requestTimeoutMs } = this.#options;
+    const { concurrency } = this.#options;
+    // undici refuses fractional timeouts: whole ms, within what a timer accepts.
+    const timeoutMs = Math.min(MAX_TIMER_MS, Math.ceil(this.#options.requestTimeoutMs));
     const pool = new Pool(url.origin, {
       connections: concurrency,
       pipelining: 1,
-      connectTimeout: requestTimeoutMs,
-      headersTimeout: requestTimeoutMs,
-      bodyTimeout: requestTimeoutMs,
+      connectTimeout: timeoutMs,
+      headersTimeout: timeoutMs,
+      bodyTimeout: timeoutMs,
       maxResponseSize: MAX_RESPONSE_BYTES,
     });
     const origin: Origin = {

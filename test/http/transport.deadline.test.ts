@@ -84,6 +84,17 @@ describe('Class: Transport › timeouts and deadlines', () => {
     expect(h.transport!.stats.throttled).toBe(h.server.requests.length);
   });
 
+  it.each([
+    ['a fractional deadline', { deadline: Date.now() + 60_000.25 }, {}],
+    ['a fractional requestTimeoutMs', {}, { requestTimeoutMs: 1_500.5 }],
+    ['a requestTimeoutMs beyond what a timer can wait', {}, { requestTimeoutMs: 3e10 }],
+  ])('accepts %s', async (_name, request, options) => {
+    h.answerInTurn(503, 200);
+    const t = h.make({ now: Date.now, sleep: undefined, retry: { baseDelayMs: 0.5 }, ...options });
+    const response = await t.request({ ...h.get(), ...request });
+    expect(response.attempts).toBe(2);
+  });
+
   it('sends nothing when the deadline has already passed', async () => {
     const error = await failure(h.make().request({ ...h.get(), deadline: START - 1 }));
     expect(error).toBeInstanceOf(DeadlineExceededError);

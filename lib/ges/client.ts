@@ -207,6 +207,9 @@ export class GesClient {
         body,
         idempotent: method === 'GET',
         deadline: o.deadline,
+        // Paced per access key: the gateway's rate limit is per user, across all of its projects.
+        rateKey: this.#credentials.ak,
+        precondition: o.precondition,
       },
       sign,
     );

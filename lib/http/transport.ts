@@ -25,6 +25,7 @@ import {
   type GesHttpError,
   type GesOffhoursError,
   OutcomeUnknownError,
+  PreconditionError,
   type RequestInfo,
 } from '../errors.js';
 import { AdaptiveRate, type AdaptiveRateOptions } from './adaptive-rate.js';
@@ -69,6 +70,11 @@ export interface HttpRequest {
    * rate key share one pacer. Never logged nor shown; stats name it by a short hash.
    */
   readonly rateKey?: string | undefined;
+  /**
+   * Asked right before each attempt leaves, after its wait for pacing and a slot: a reason not to
+   * send it any more (the request then fails with PreconditionError), or undefined to go on.
+   */
+  readonly precondition?: (() => string | undefined) | undefined;
 }
 
 /** What a sign callback sees; it returns the complete headers to send for this attempt. */
@@ -273,6 +279,9 @@ export class Transport {
     try {
       const left = req.deadline === undefined ? Number.POSITIVE_INFINITY : req.deadline - this.#now();
       if (left < this.#policy.minAttemptMs) throw deadlineError();
+      const unwanted = req.precondition?.();
+      if (unwanted !== undefined)
+        throw new PreconditionError(info, unwanted, last ? { cause: last.error } : undefined);
       // Whole ms within what a timer accepts: deadlines and settings may be fractional or huge.
       const timeoutMs = Math.min(
         MAX_TIMER_MS,

@@ -1,17 +1,27 @@
 /** Outcomes in, the summary and its log lines out (design.md §4). */
-import { GesHttpError, isGesOffhoursError } from '../errors.js';
+import { DeadlineExceededError, GesHttpError, isGesOffhoursError } from '../errors.js';
 import type { Log } from '../log.js';
 import {
   type Counts,
   type GraphResult,
   Outcome,
   type PlanResult,
+  type RequestStats,
   type RunRequest,
   type Summary,
 } from './types.js';
 
 /** The code and message a failed result carries: the GES or gateway code when GES gave one. */
 export function errorFields(error: unknown): { errorCode: string; message: string } {
+  // Time ran out while GES or the gateway kept refusing: that answer is the cause worth reporting.
+  if (error instanceof DeadlineExceededError && error.cause instanceof GesHttpError) {
+    const { gesCode, status } = error.cause;
+    const what = status === 429 ? 'throttled by the API gateway' : `answered ${gesCode ?? ''} ${status}`;
+    return {
+      errorCode: gesCode ?? `HTTP_${status}`,
+      message: `${what.replace('  ', ' ')} until the run's deadline: ${error.message}`,
+    };
+  }
   if (error instanceof GesHttpError) {
     return { errorCode: error.gesCode ?? `HTTP_${error.status}`, message: error.message };
   }
@@ -43,15 +53,24 @@ export function summarize(options: {
   request: RunRequest;
   at: Date;
   results: readonly (GraphResult | PlanResult)[];
+  requests?: RequestStats | undefined;
 }): Summary {
-  const { runId, request, at, results } = options;
+  const { runId, request, at, results, requests } = options;
   const counts = countOutcomes(results);
   if (request.action === 'plan') {
     counts.wouldStop = results.filter(
       (r) => 'offHours' in r && r.offHours && r.skipUntil === undefined,
     ).length;
   }
-  return { runId, action: request.action, dryRun: request.dryRun, at: at.toISOString(), results, counts };
+  return {
+    runId,
+    action: request.action,
+    dryRun: request.dryRun,
+    at: at.toISOString(),
+    results,
+    counts,
+    ...(requests ? { requests } : {}),
+  };
 }
 
 /**

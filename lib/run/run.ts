@@ -12,10 +12,17 @@ import type { Config, ProjectConfig } from '../schedule/config.js';
 import { isSkipped } from '../schedule/offhours.js';
 import { stopSafely } from './act.js';
 import { type Decision, decide, outcomeOf } from './plan.js';
-import { readProject } from './project.js';
+import { type ReadProject, readProject } from './project.js';
 import { errorFields, logResult, summarize } from './report.js';
 import { configuredTargets, projectsInScope, type ResolvedTarget, selectTargets } from './targets.js';
-import { type GraphResult, Outcome, type PlanResult, type RunRequest, type Summary } from './types.js';
+import {
+  type GraphResult,
+  Outcome,
+  type PlanResult,
+  type RequestStats,
+  type RunRequest,
+  type Summary,
+} from './types.js';
 import { confirmJobs, DEFAULT_POLL, type JobVerdict, type PollSettings } from './verify.js';
 import { ScheduleWindows } from './windows.js';
 
@@ -34,9 +41,12 @@ export interface RunDependencies {
 
 export async function runRequest(request: RunRequest, now: Date, deps: RunDependencies): Promise<Summary> {
   const at = request.action === 'plan' ? (request.at ?? now) : now;
-  const results = request.action === 'plan' ? planAll(deps.config, at) : await reconcile(request, now, deps);
+  const { results, requests } =
+    request.action === 'plan'
+      ? { results: planAll(deps.config, at), requests: undefined }
+      : await reconcile(request, now, deps);
   for (const result of results) if ('outcome' in result) logResult(deps.log, result);
-  return summarize({ runId: deps.runId, request, at, results });
+  return summarize({ runId: deps.runId, request, at, results, requests });
 }
 
 /** The `plan` action: configuration and `at` only, no API call. */
@@ -94,15 +104,32 @@ async function reconcile(
   request: Exclude<RunRequest, { action: 'plan' }>,
   now: Date,
   deps: RunDependencies,
-): Promise<GraphResult[]> {
+): Promise<{ results: GraphResult[]; requests: RequestStats }> {
   const { config, log, clock } = deps;
   const projects = projectsInScope(config, request);
   const { Transport, GesClient } = await loadApi();
+  const throttledPacers = new Set<string>();
   const transport: Transport = new Transport({
     concurrency: config.settings.concurrency,
     requestTimeoutMs: config.settings.requestTimeoutMs,
+    maxRequestsPerSecond: config.settings.maxRequestsPerSecond,
     now: clock.now,
-    onRetry: (event) => log.warn('retrying request', { retry: event }),
+    // Throttled requests are paced and retried until the deadline: one warning per access key
+    // and endpoint says so, the retries themselves are debug.
+    onRetry: (event) =>
+      event.reason.startsWith('status 429')
+        ? log.debug('retrying throttled request', { retry: event })
+        : log.warn('retrying request', { retry: event }),
+    onThrottle: (event) => {
+      if (throttledPacers.has(event.pacer)) return;
+      throttledPacers.add(event.pacer);
+      log.warn('throttled by the API gateway: pacing requests to this endpoint', {
+        origin: event.origin,
+        gesCode: event.gesCode,
+        retryAfterMs: event.retryAfterMs,
+        requestsPerSecond: event.rate,
+      });
+    },
     ...deps.transportOptions,
   });
   const offset = now.getTime() - clock.now();
@@ -124,46 +151,56 @@ async function reconcile(
         new GesClient({ endpoint: p.endpoint, apiVersion: p.apiVersion, credentials, transport }),
     });
   try {
-    if (request.action === 'stop') {
-      // Names may point into any project: every listing first, so that an unknown or ambiguous
-      // name refuses the request before anything is stopped.
-      const listed = await Promise.all(projects.map(read));
-      const clients = new Map(projects.map((p, i) => [p, listed[i]!.client]));
-      const selected = selectTargets(
-        request,
-        listed.flatMap((l) => l.targets),
-      );
-      return (
-        await Promise.all(
-          projects.map((project) => {
-            const targets = selected.filter((t) => t.project === project);
-            const entries = targets.map((t) => ({
-              id: t.live?.id ?? t.graph.id,
-              name: t.live?.name ?? t.graph.name,
-            }));
-            return isolated(project, entries, log, () =>
-              actOnProject(targets, clients.get(project), context),
-            );
-          }),
-        )
-      ).flat();
-    }
-    // Scheduled: each project acts as soon as its own listing is in, so a slow secret or
-    // endpoint in one project never eats the time of the others.
-    return (
-      await Promise.all(
-        projects.map((project) =>
-          isolated(project, project.graphs, log, async () => {
-            const { client, targets } = await read(project);
-            return actOnProject(targets, client, context);
-          }),
-        ),
-      )
-    ).flat();
+    const results = await actOnProjects(request, projects, read, context);
+    const { requests: sent, retries, throttled } = transport.stats;
+    return { results, requests: { sent, retries, throttled } };
   } finally {
     // Every project's work has settled (isolated never rejects): nothing is left in flight.
     await transport.close();
   }
+}
+
+async function actOnProjects(
+  request: Exclude<RunRequest, { action: 'plan' }>,
+  projects: readonly ProjectConfig[],
+  read: (project: ProjectConfig) => Promise<ReadProject>,
+  context: Context,
+): Promise<GraphResult[]> {
+  const { log } = context.deps;
+  if (request.action === 'stop') {
+    // Names may point into any project: every listing first, so that an unknown or ambiguous
+    // name refuses the request before anything is stopped.
+    const listed = await Promise.all(projects.map(read));
+    const clients = new Map(projects.map((p, i) => [p, listed[i]!.client]));
+    const selected = selectTargets(
+      request,
+      listed.flatMap((l) => l.targets),
+    );
+    return (
+      await Promise.all(
+        projects.map((project) => {
+          const targets = selected.filter((t) => t.project === project);
+          const entries = targets.map((t) => ({
+            id: t.live?.id ?? t.graph.id,
+            name: t.live?.name ?? t.graph.name,
+          }));
+          return isolated(project, entries, log, () => actOnProject(targets, clients.get(project), context));
+        }),
+      )
+    ).flat();
+  }
+  // Scheduled: each project acts as soon as its own listing is in, so a slow secret or
+  // endpoint in one project never eats the time of the others.
+  return (
+    await Promise.all(
+      projects.map((project) =>
+        isolated(project, project.graphs, log, async () => {
+          const { client, targets } = await read(project);
+          return actOnProject(targets, client, context);
+        }),
+      ),
+    )
+  ).flat();
 }
 
 /**

@@ -68,6 +68,13 @@ export interface Counts {
   wouldStop: number;
 }
 
+/** What a run that called the API sent: attempts (retries included), retries, 429 answers. */
+export interface RequestStats {
+  readonly sent: number;
+  readonly retries: number;
+  readonly throttled: number;
+}
+
 export interface Summary {
   readonly runId: string;
   readonly action: Action;
@@ -75,6 +82,8 @@ export interface Summary {
   readonly at: string;
   readonly results: readonly (GraphResult | PlanResult)[];
   readonly counts: Counts;
+  /** Absent for a plan, which calls no API. */
+  readonly requests?: RequestStats;
 }
 
 /** Result codes that are not errors thrown by this project but still explain a failed graph. */

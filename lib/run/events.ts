@@ -9,8 +9,13 @@ import type { RunRequest } from './types.js';
 const KEYS: Readonly<Record<string, readonly string[]>> = {
   reconcile: ['action', 'dryRun'],
   stop: ['action', 'dryRun', 'graphs', 'projectId'],
+  start: ['action', 'dryRun', 'graphs', 'projectId'],
   plan: ['action', 'dryRun', 'at'],
+  report: ['action', 'from', 'to'],
 };
+
+/** A report without `from` covers this long before `to`. */
+const DEFAULT_REPORT_DAYS = 30;
 
 const ACTIONS = Object.keys(KEYS);
 const ALL_KEYS = [...new Set(Object.values(KEYS).flat())];
@@ -22,14 +27,16 @@ const KEY_ALIASES: Readonly<Record<string, string>> = {
 };
 
 const EXAMPLES =
-  'expected a scheduled event, {}, {"action":"reconcile"}, {"action":"stop","graphs":["name-or-id"]|"all"}, ' +
-  'or {"action":"plan","at":"2026-03-29T01:30:00Z"}, each optionally with "dryRun": true';
+  'expected a scheduled event, {}, {"action":"reconcile"}, {"action":"stop"|"start","graphs":["name-or-id"]|"all"}, ' +
+  '{"action":"plan","at":"2026-03-29T01:30:00Z"}, each optionally with "dryRun": true, ' +
+  'or {"action":"report","from":"2026-11-01T00:00:00Z","to":"2026-12-01T00:00:00Z"}';
 
 function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-export function parseEvent(event: unknown): RunRequest {
+/** `now` is only the default end of a report's range. */
+export function parseEvent(event: unknown, now: Date = new Date()): RunRequest {
   if (event === undefined || event === null) return { action: 'reconcile', dryRun: false };
   if (!isRecord(event))
     throw new EventError(`event must be a JSON object, got ${JSON.stringify(event)}; ${EXAMPLES}`);
@@ -69,9 +76,16 @@ export function parseEvent(event: unknown): RunRequest {
       return { action, dryRun };
     case 'plan':
       return { action, dryRun, at: parseAt(event.at) };
+    case 'report': {
+      const to = parseAt(event.to, 'to') ?? now;
+      const from = parseAt(event.from, 'from') ?? new Date(to.getTime() - DEFAULT_REPORT_DAYS * 86_400_000);
+      if (from >= to)
+        throw new EventError(`"from" (${from.toISOString()}) must be before "to" (${to.toISOString()})`);
+      return { action, dryRun, from, to };
+    }
     default:
       return {
-        action: 'stop',
+        action: action === 'start' ? 'start' : 'stop',
         dryRun,
         graphs: parseGraphs(event.graphs),
         projectId: parseProjectId(event.projectId),
@@ -89,11 +103,11 @@ function keyHint(key: string, action: string): string {
   return ` (${mean === '' ? '' : `${mean}, `}only with ${takers.join(' or ')})`;
 }
 
-function parseAt(at: unknown): Date | undefined {
+function parseAt(at: unknown, field = 'at'): Date | undefined {
   if (at === undefined) return undefined;
   if (typeof at !== 'string' || !/(?:Z|[+-]\d{2}:?\d{2})$/i.test(at) || Number.isNaN(Date.parse(at))) {
     throw new EventError(
-      `"at" must be an ISO-8601 instant with a zone, like "2026-03-29T01:30:00Z"; got ${JSON.stringify(at)}`,
+      `"${field}" must be an ISO-8601 instant with a zone, like "2026-03-29T01:30:00Z"; got ${JSON.stringify(at)}`,
     );
   }
   return new Date(at);

@@ -40,10 +40,26 @@ const COUNTER: Readonly<Record<Outcome, keyof Counts>> = {
   [Outcome.skipped]: 'skipped',
   [Outcome.failed]: 'failed',
   [Outcome.wouldStop]: 'wouldStop',
+  [Outcome.started]: 'started',
+  [Outcome.alreadyRunning]: 'alreadyRunning',
+  [Outcome.wouldStart]: 'wouldStart',
 };
 
+export function emptyCounts(): Counts {
+  return {
+    stopped: 0,
+    alreadyStopped: 0,
+    skipped: 0,
+    failed: 0,
+    wouldStop: 0,
+    started: 0,
+    alreadyRunning: 0,
+    wouldStart: 0,
+  };
+}
+
 export function countOutcomes(results: readonly (GraphResult | PlanResult)[]): Counts {
-  const counts: Counts = { stopped: 0, alreadyStopped: 0, skipped: 0, failed: 0, wouldStop: 0 };
+  const counts = emptyCounts();
   for (const result of results) if ('outcome' in result) counts[COUNTER[result.outcome]]++;
   return counts;
 }

@@ -1,6 +1,12 @@
 /** What a run is asked to do, what it decides per graph, and what it reports (design.md §3–§4). */
 
-export const Action = { reconcile: 'reconcile', stop: 'stop', plan: 'plan' } as const;
+export const Action = {
+  reconcile: 'reconcile',
+  stop: 'stop',
+  start: 'start',
+  plan: 'plan',
+  report: 'report',
+} as const;
 export type Action = (typeof Action)[keyof typeof Action];
 
 export type RunRequest =
@@ -11,13 +17,27 @@ export type RunRequest =
       readonly graphs: 'all' | readonly string[];
       readonly projectId?: string | undefined;
     }
-  | { readonly action: 'plan'; readonly dryRun: boolean; readonly at?: Date | undefined };
+  | {
+      readonly action: 'start';
+      readonly dryRun: boolean;
+      readonly graphs: 'all' | readonly string[];
+      readonly projectId?: string | undefined;
+    }
+  | { readonly action: 'plan'; readonly dryRun: boolean; readonly at?: Date | undefined }
+  /** Savings from the ledger over [from, to); no GES call. */
+  | { readonly action: 'report'; readonly dryRun: boolean; readonly from: Date; readonly to: Date };
+
+/** The ad-hoc actions, which name graphs: stop or start them now, whatever their schedule. */
+export type AdHocRequest = Extract<RunRequest, { action: 'stop' | 'start' }>;
 
 export const Outcome = {
   stopped: 'stopped',
   alreadyStopped: 'already-stopped',
   skipped: 'skipped',
   wouldStop: 'would-stop',
+  started: 'started',
+  alreadyRunning: 'already-running',
+  wouldStart: 'would-start',
   failed: 'failed',
 } as const;
 export type Outcome = (typeof Outcome)[keyof typeof Outcome];
@@ -27,6 +47,8 @@ export const SkipReason = {
   busy: 'busy',
   skipUntil: 'skip-until',
   notStoppable: 'not-stoppable',
+  /** Stopped by someone else (no open window in the ledger): never started by this function. */
+  notOurs: 'not-ours',
 } as const;
 export type SkipReason = (typeof SkipReason)[keyof typeof SkipReason];
 
@@ -44,6 +66,12 @@ export interface GraphResult {
   /** The GES or gateway code (`GES.7000`, `APIG.0301`) when there is one, else this project's code. */
   readonly errorCode?: string;
   readonly message?: string;
+  /** The graph had been stopped by this function and was found running again in its off-hours. */
+  readonly restartedByPlatform?: boolean;
+  /** Why the graph is managed: its `graphs[]` entry, or its project's `scheduleTag`. */
+  readonly selectedBy?: 'entry' | 'tag';
+  /** The ledger could not record or read this graph's stop window: what went wrong. */
+  readonly ledgerError?: string;
 }
 
 export interface PlanResult {
@@ -66,6 +94,9 @@ export interface Counts {
   skipped: number;
   failed: number;
   wouldStop: number;
+  started: number;
+  alreadyRunning: number;
+  wouldStart: number;
 }
 
 /** What a run that called the API sent: attempts (retries included), retries, 429 answers. */

@@ -71,6 +71,9 @@ const COUNT_LABELS: Readonly<Record<keyof Counts, string>> = {
   stopped: 'stopped',
   wouldStop: 'would stop',
   alreadyStopped: 'already stopped',
+  started: 'started',
+  wouldStart: 'would start',
+  alreadyRunning: 'already running',
   skipped: 'skipped',
   failed: 'failed',
 };

@@ -13,7 +13,16 @@ function summary(results: (GraphResult | PlanResult)[], overrides: Partial<Summa
     dryRun: false,
     at: '2026-11-23T20:00:00.000Z',
     results,
-    counts: { stopped: 0, alreadyStopped: 0, skipped: 0, failed: 0, wouldStop: 0 },
+    counts: {
+      stopped: 0,
+      alreadyStopped: 0,
+      skipped: 0,
+      failed: 0,
+      wouldStop: 0,
+      started: 0,
+      alreadyRunning: 0,
+      wouldStart: 0,
+    },
     ...overrides,
   };
 }
@@ -88,7 +97,16 @@ describe('verdict: the run in one line', () => {
     {
       name: 'a run: stopped and failed always, the other counts when not zero',
       summary: summary([], {
-        counts: { stopped: 2, alreadyStopped: 0, skipped: 1, failed: 0, wouldStop: 0 },
+        counts: {
+          stopped: 2,
+          alreadyStopped: 0,
+          skipped: 1,
+          failed: 0,
+          wouldStop: 0,
+          started: 0,
+          alreadyRunning: 0,
+          wouldStart: 0,
+        },
       }),
       expected: 'reconcile: 2 stopped, 1 skipped, 0 failed (run 76142282…)',
     },
@@ -97,7 +115,16 @@ describe('verdict: the run in one line', () => {
       summary: summary([], {
         dryRun: true,
         action: 'stop',
-        counts: { stopped: 0, alreadyStopped: 3, skipped: 0, failed: 1, wouldStop: 4 },
+        counts: {
+          stopped: 0,
+          alreadyStopped: 3,
+          skipped: 0,
+          failed: 1,
+          wouldStop: 4,
+          started: 0,
+          alreadyRunning: 0,
+          wouldStart: 0,
+        },
       }),
       expected: 'stop (dry run): 4 would stop, 3 already stopped, 1 failed (run 76142282…)',
     },
@@ -122,7 +149,19 @@ describe('verdict: the run in one line', () => {
             holiday: false,
           },
         ],
-        { action: 'plan', counts: { stopped: 0, alreadyStopped: 0, skipped: 0, failed: 0, wouldStop: 1 } },
+        {
+          action: 'plan',
+          counts: {
+            stopped: 0,
+            alreadyStopped: 0,
+            skipped: 0,
+            failed: 0,
+            wouldStop: 1,
+            started: 0,
+            alreadyRunning: 0,
+            wouldStart: 0,
+          },
+        },
       ),
       expected:
         'plan at 2026-11-23T20:00:00.000Z: 1 of 2 graphs in off-hours, 1 would be stopped (run 76142282…)',

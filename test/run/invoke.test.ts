@@ -19,7 +19,16 @@ function summary(outcomes: GraphResult['outcome'][]): Summary {
     dryRun: false,
     at: '2026-11-23T20:00:00.000Z',
     results,
-    counts: { stopped: 0, alreadyStopped: 0, skipped: 0, failed: 0, wouldStop: 0 },
+    counts: {
+      stopped: 0,
+      alreadyStopped: 0,
+      skipped: 0,
+      failed: 0,
+      wouldStop: 0,
+      started: 0,
+      alreadyRunning: 0,
+      wouldStart: 0,
+    },
   };
 }
 

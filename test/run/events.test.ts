@@ -67,7 +67,7 @@ describe('parseEvent: accepted events', () => {
 
 describe('parseEvent: refused events say what is wrong', () => {
   it.each([
-    { name: 'an unknown action', event: { action: 'start' }, words: 'unknown action "start"' },
+    { name: 'an unknown action', event: { action: 'restart' }, words: 'unknown action "restart"' },
     { name: 'a string', event: 'stop', words: 'event must be a JSON object' },
     { name: 'an array', event: [], words: 'event must be a JSON object' },
     {
@@ -137,12 +137,13 @@ describe('parseEvent: a refused event says what was probably meant', () => {
     {
       name: 'a stop field without "action": "stop"',
       event: { graphs: ['fraud-detection'] },
-      words: 'unknown field "graphs" (only with "action": "stop") for action "reconcile"',
+      words:
+        'unknown field "graphs" (only with "action": "stop" or "action": "start") for action "reconcile"',
     },
     {
       name: 'a misspelt stop field on a plan',
       event: { action: 'plan', grpahs: 'all' },
-      words: '"grpahs" (did you mean "graphs", only with "action": "stop")',
+      words: '"grpahs" (did you mean "graphs", only with "action": "stop" or "action": "start")',
     },
     {
       name: 'each of several unknown fields',
@@ -167,7 +168,7 @@ describe('parseEvent: a refused event says what was probably meant', () => {
     {
       name: 'an action close to none, with the list of actions',
       event: { action: 'shutdown' },
-      words: 'unknown action "shutdown": actions are "reconcile", "stop", "plan"',
+      words: 'unknown action "shutdown": actions are "reconcile", "stop", "start", "plan", "report"',
     },
     { name: 'an action that is not a string', event: { action: 7 }, words: 'unknown action 7: actions are' },
   ])('suggests for $name', ({ event, words }) => {
@@ -179,5 +180,52 @@ describe('parseEvent: a refused event says what was probably meant', () => {
     expect(() => parseEvent({ action: 'stop', graphs: 'all', colour: 'blue' })).toThrow(
       /unknown field "colour" for action "stop"; expected/,
     );
+  });
+});
+
+describe('parseEvent: start and report', () => {
+  const NOW = new Date('2026-11-29T12:00:00Z');
+
+  it.each([
+    {
+      name: 'an ad-hoc start of named graphs',
+      event: { action: 'start', graphs: ['fraud-detection'] },
+      expected: { action: 'start', dryRun: false, graphs: ['fraud-detection'], projectId: undefined },
+    },
+    {
+      name: 'a dry-run start of every configured graph',
+      event: { action: 'start', graphs: 'all', dryRun: true },
+      expected: { action: 'start', dryRun: true, graphs: 'all', projectId: undefined },
+    },
+    {
+      name: 'a report over a range',
+      event: { action: 'report', from: '2026-11-01T00:00:00Z', to: '2026-12-01T00:00:00Z' },
+      expected: {
+        action: 'report',
+        dryRun: false,
+        from: new Date('2026-11-01T00:00:00Z'),
+        to: new Date('2026-12-01T00:00:00Z'),
+      },
+    },
+    {
+      name: 'a report without a range: the 30 days up to now',
+      event: { action: 'report' },
+      expected: { action: 'report', dryRun: false, from: new Date('2026-10-30T12:00:00Z'), to: NOW },
+    },
+  ])('accepts $name', ({ event, expected }) => {
+    expect(parseEvent(event, NOW)).toEqual(expected);
+  });
+
+  it.each([
+    { event: { action: 'start' }, words: '"graphs" must be "all" or a non-empty list' },
+    {
+      event: { action: 'report', from: '2026-12-01T00:00:00Z', to: '2026-11-01T00:00:00Z' },
+      words: 'must be before "to"',
+    },
+    { event: { action: 'report', from: 'yesterday' }, words: '"from" must be an ISO-8601 instant' },
+    { event: { action: 'report', graphs: 'all' }, words: 'unknown field "graphs"' },
+  ])('refuses $event', ({ event, words }) => {
+    expect(() => parseEvent(event, NOW)).toThrow(EventError);
+    expect(() => parseEvent(event, NOW)).toThrow(words);
   });
 });

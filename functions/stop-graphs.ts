@@ -7,14 +7,17 @@ import { secretsManagerSource } from '../lib/credentials.js';
 import { readEnvironment } from '../lib/env.js';
 import { isGesOffhoursError } from '../lib/errors.js';
 import { failureOf, invoke } from '../lib/invoke.js';
+import { dynamoLedger } from '../lib/ledger/dynamo.js';
 import { powertoolsLog } from '../lib/powertools-log.js';
 import { summaryForLog } from '../lib/run/report.js';
 import type { Summary } from '../lib/run/types.js';
 
-// Created once per container: warm invocations reuse the Secrets Manager client and its connections.
+// Created once per container: warm invocations reuse the AWS clients and their connections (each
+// is loaded on first use, so a plan never loads them).
 const env = readEnvironment();
 const log = powertoolsLog(env.logLevel);
 const secrets = secretsManagerSource();
+const ledger = env.ledgerTable === undefined ? undefined : dynamoLedger({ table: env.ledgerTable });
 
 export async function handler(event: unknown, context: Context): Promise<Summary> {
   log.logger.addContext(context);
@@ -26,6 +29,7 @@ export async function handler(event: unknown, context: Context): Promise<Summary
       log,
       remainingMs: context.getRemainingTimeInMillis(),
       runId: context.awsRequestId,
+      ledger,
     });
   } catch (error) {
     // A bad event or config stops the run before any API call; say exactly why.

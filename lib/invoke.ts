@@ -8,6 +8,7 @@ import { CredentialResolver, type SecretSource } from './credentials.js';
 import type { Environment } from './env.js';
 import { GraphsFailedError } from './errors.js';
 import type { TransportOptions } from './http/transport.js';
+import type { Ledger } from './ledger/types.js';
 import type { Log } from './log.js';
 import { parseEvent } from './run/events.js';
 import { runRequest } from './run/run.js';
@@ -27,6 +28,8 @@ export interface InvokeOptions {
   readonly now?: Date | undefined;
   readonly poll?: PollSettings | undefined;
   readonly transportOptions?: Partial<TransportOptions> | undefined;
+  /** The ledger of stop windows; without one nothing is recorded and no graph is started by schedule. */
+  readonly ledger?: Ledger | undefined;
 }
 
 /** Time kept back to log the summary: a tenth of what is left, between 0.2 s and 10 s. */
@@ -38,7 +41,7 @@ export async function invoke(event: unknown, options: InvokeOptions): Promise<Su
   const clock = options.clock ?? systemClock;
   const started = clock.now();
   const now = options.now ?? new Date(started);
-  const request = parseEvent(event);
+  const request = parseEvent(event, now);
   const { config, warnings } = await loadConfig(options.env.configPath, now);
   for (const warning of warnings)
     options.log.warn('config warning', { path: warning.path, warning: warning.message });
@@ -60,6 +63,7 @@ export async function invoke(event: unknown, options: InvokeOptions): Promise<Su
     deadline,
     poll: options.poll,
     transportOptions: options.transportOptions,
+    ledger: options.ledger,
   });
 }
 

@@ -10,10 +10,15 @@ import type { SecretSource } from '../lib/credentials.js';
 import { CredentialsError } from '../lib/errors.js';
 import type { TransportOptions } from '../lib/http/transport.js';
 import { failureOf, invoke } from '../lib/invoke.js';
+import { type DynamoLedger, dynamoLedger } from '../lib/ledger/dynamo.js';
+import type { Ledger } from '../lib/ledger/types.js';
 import { type LogEntry, memoryLog } from '../lib/log.js';
 import type { Summary } from '../lib/run/types.js';
 import type { PollSettings } from '../lib/run/verify.js';
+import { createLedgerTable, EMULATOR_CLIENT, startDynamo } from './dynamo.js';
 import { GesSandbox, type SandboxAccount, type SandboxGraph, type SandboxOptions } from './server.js';
+
+export const LEDGER_TABLE = 'ges-offhours-test-ledger';
 
 export const TEST_AK = 'TESTAKEXAMPLE0000001';
 export const TEST_SK = 'test-sk-must-never-be-logged';
@@ -40,6 +45,8 @@ export interface WorldOptions {
   /** Secret name → SecretString, served by an in-memory source. */
   secrets?: Record<string, string>;
   sandbox?: Partial<Omit<SandboxOptions, 'graphs' | 'accounts'>>;
+  /** Start a DynamoDB emulator with the ledger table, and give every run the ledger. */
+  ledger?: boolean;
 }
 
 export interface InvokeResult {
@@ -58,10 +65,16 @@ export interface InvokeOverrides {
   transportOptions?: Partial<TransportOptions>;
   envCredentials?: { ak: string; sk: string } | undefined;
   defaultSecret?: string;
+  /** Another ledger for this run (a broken one), or undefined for none. */
+  ledger?: Ledger | undefined;
 }
 
 export interface World {
   readonly sandbox: GesSandbox;
+  /** The ledger every run gets, when the world was started with `ledger: true`. */
+  readonly ledger: DynamoLedger | undefined;
+  /** The emulator's endpoint, to point other clients (or a broken one) at. */
+  readonly dynamoEndpoint: string | undefined;
   readonly configPath: string;
   readonly secretReads: string[];
   invoke(event: unknown, overrides?: InvokeOverrides): Promise<InvokeResult>;
@@ -75,6 +88,12 @@ export async function startWorld(options: WorldOptions): Promise<World> {
     graphs: options.graphs,
     accounts: options.accounts ?? [{ ak: TEST_AK, sk: TEST_SK }],
   });
+  const dynamo = options.ledger ? await startDynamo() : undefined;
+  let ledger: DynamoLedger | undefined;
+  if (dynamo) {
+    await createLedgerTable(dynamo.endpoint, LEDGER_TABLE);
+    ledger = dynamoLedger({ table: LEDGER_TABLE, client: { ...EMULATOR_CLIENT, endpoint: dynamo.endpoint } });
+  }
   const dir = mkdtempSync(join(tmpdir(), 'ges-offhours-test-'));
   const configPath = join(dir, 'schedule.json');
   const config = {
@@ -95,6 +114,8 @@ export async function startWorld(options: WorldOptions): Promise<World> {
 
   return {
     sandbox,
+    ledger,
+    dynamoEndpoint: dynamo?.endpoint,
     configPath,
     secretReads,
     async invoke(event, overrides = {}) {
@@ -118,6 +139,7 @@ export async function startWorld(options: WorldOptions): Promise<World> {
           clock: overrides.clock,
           poll: overrides.poll ?? FAST_POLL,
           transportOptions: { ...FAST_RETRY, ...overrides.transportOptions },
+          ledger: 'ledger' in overrides ? overrides.ledger : ledger,
         });
         error = failureOf(summary);
       } catch (e) {
@@ -126,6 +148,8 @@ export async function startWorld(options: WorldOptions): Promise<World> {
       return { summary, error, entries: log.entries, elapsedMs: Date.now() - started };
     },
     async close() {
+      ledger?.destroy();
+      await dynamo?.close();
       await sandbox.close();
       rmSync(dir, { recursive: true, force: true });
     },

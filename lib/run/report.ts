@@ -70,8 +70,9 @@ export function summarize(options: {
   at: Date;
   results: readonly (GraphResult | PlanResult)[];
   requests?: RequestStats | undefined;
+  graphsInOffHours?: number | undefined;
 }): Summary {
-  const { runId, request, at, results, requests } = options;
+  const { runId, request, at, results, requests, graphsInOffHours } = options;
   const counts = countOutcomes(results);
   if (request.action === 'plan') {
     counts.wouldStop = results.filter(
@@ -86,6 +87,7 @@ export function summarize(options: {
     results,
     counts,
     ...(requests ? { requests } : {}),
+    ...(graphsInOffHours === undefined ? {} : { graphsInOffHours }),
   };
 }
 

@@ -7,6 +7,7 @@ import type { Clock } from '../clock.js';
 import type { CredentialResolver } from '../credentials.js';
 import type { GesClient } from '../ges/client.js';
 import type { Transport, TransportOptions } from '../http/transport.js';
+import type { Ledger } from '../ledger/types.js';
 import type { Log } from '../log.js';
 import type { Config, ProjectConfig } from '../schedule/config.js';
 import { isSkipped } from '../schedule/offhours.js';
@@ -37,16 +38,18 @@ export interface RunDependencies {
   readonly poll?: PollSettings | undefined;
   /** Overrides for the transport built from the config's settings (tests, benchmark). */
   readonly transportOptions?: Partial<TransportOptions> | undefined;
+  /** The ledger of stop windows (LEDGER_TABLE); without it nothing is recorded or started by schedule. */
+  readonly ledger?: Ledger | undefined;
 }
 
 export async function runRequest(request: RunRequest, now: Date, deps: RunDependencies): Promise<Summary> {
   const at = request.action === 'plan' ? (request.at ?? now) : now;
-  const { results, requests } =
+  const { results, requests, graphsInOffHours } =
     request.action === 'plan'
-      ? { results: planAll(deps.config, at), requests: undefined }
+      ? { results: planAll(deps.config, at), requests: undefined, graphsInOffHours: undefined }
       : await reconcile(request, now, deps);
   for (const result of results) if ('outcome' in result) logResult(deps.log, result);
-  return summarize({ runId: deps.runId, request, at, results, requests });
+  return summarize({ runId: deps.runId, request, at, results, requests, graphsInOffHours });
 }
 
 /** The `plan` action: configuration and `at` only, no API call. */
@@ -98,13 +101,15 @@ interface Context {
   readonly adHoc: boolean;
   /** An operator who names a graph means it; "all" and scheduled runs respect skipUntil. */
   readonly honourSkipUntil: boolean;
+  /** Counted as targets are decided: graphs whose schedule is in off-hours. */
+  readonly inOffHours: { count: number };
 }
 
 async function reconcile(
   request: Exclude<RunRequest, { action: 'plan' }>,
   now: Date,
   deps: RunDependencies,
-): Promise<{ results: GraphResult[]; requests: RequestStats }> {
+): Promise<{ results: GraphResult[]; requests: RequestStats; graphsInOffHours: number | undefined }> {
   const { config, log, clock } = deps;
   const projects = projectsInScope(config, request);
   const { Transport, GesClient } = await loadApi();
@@ -140,6 +145,7 @@ async function reconcile(
     scheduleNow: () => new Date(clock.now() + offset),
     adHoc: request.action === 'stop',
     honourSkipUntil: !(request.action === 'stop' && request.graphs !== 'all'),
+    inOffHours: { count: 0 },
   };
   const read = (project: ProjectConfig) =>
     readProject(project, {
@@ -153,7 +159,8 @@ async function reconcile(
   try {
     const results = await actOnProjects(request, projects, read, context);
     const { requests: sent, retries, throttled } = transport.stats;
-    return { results, requests: { sent, retries, throttled } };
+    const graphsInOffHours = context.adHoc ? undefined : context.inOffHours.count;
+    return { results, requests: { sent, retries, throttled }, graphsInOffHours };
   } finally {
     // Every project's work has settled (isolated never rejects): nothing is left in flight.
     await transport.close();
@@ -236,6 +243,11 @@ async function actOnProject(
   context: Context,
 ): Promise<GraphResult[]> {
   const planned = targets.map((target) => ({ target, decision: decideFor(target, context) }));
+  if (!context.adHoc) {
+    context.inOffHours.count += targets.filter(
+      (t) => context.windows.windowOf(t.graph.schedule).offHours,
+    ).length;
+  }
   const acted = await Promise.all(
     planned.map((p) =>
       actOnGraph(p, client, context).catch((error: unknown) =>
@@ -345,6 +357,7 @@ function baseResult(
     graphId: target.live?.id ?? target.graph.id,
     graphName: target.live?.name ?? target.graph.name,
     outcome,
+    ...(target.selectedBy === undefined ? {} : { selectedBy: target.selectedBy }),
     ...(detail.reason === undefined ? {} : { reason: detail.reason }),
     ...(detail.errorCode === undefined ? {} : { errorCode: detail.errorCode }),
     ...(detail.message === undefined ? {} : { message: detail.message }),

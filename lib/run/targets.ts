@@ -19,6 +19,8 @@ export interface ResolvedTarget extends Target {
   readonly problem?: { readonly errorCode: string; readonly message: string } | undefined;
   /** The project could not be listed at all (credentials, network…): what GES holds is unknown. */
   readonly unlisted?: boolean | undefined;
+  /** Managed through its `graphs[]` entry (the default) or its project's `scheduleTag`. */
+  readonly selectedBy?: 'entry' | 'tag' | undefined;
 }
 
 export function configuredTargets(config: Config): Target[] {

@@ -115,6 +115,8 @@ export interface Summary {
   readonly counts: Counts;
   /** Absent for a plan, which calls no API. */
   readonly requests?: RequestStats;
+  /** Scheduled runs: configured graphs whose schedule was in off-hours at `at`. */
+  readonly graphsInOffHours?: number;
 }
 
 /** Result codes that are not errors thrown by this project but still explain a failed graph. */

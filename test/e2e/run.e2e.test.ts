@@ -63,7 +63,17 @@ describe('a scheduled run', () => {
       for (const i of STOPPED_ROWS)
         expect(world.sandbox.graph(projectId, graphId(projectId, i))?.status).toBe('900');
     }
-    expect(summary?.counts).toEqual({ stopped: 10, alreadyStopped: 4, skipped: 12, failed: 0, wouldStop: 0 });
+    expect(summary?.graphsInOffHours).toBe(2 * 11); // every configured graph on `nights`
+    expect(summary?.counts).toEqual({
+      stopped: 10,
+      alreadyStopped: 4,
+      skipped: 12,
+      failed: 0,
+      wouldStop: 0,
+      started: 0,
+      alreadyRunning: 0,
+      wouldStart: 0,
+    });
     // One log line per stopped graph, with its job id.
     const stoppedLines = entries.filter((e) => e.message === 'graph stopped');
     expect(stoppedLines.map((e) => (e.fields.graph as GraphResult).jobId).sort()).toEqual(

@@ -4,7 +4,7 @@
  * documented JSON is a MalformedResponseError. Nothing here trusts the body's types.
  */
 import { MalformedResponseError, type RequestInfo } from '../errors.js';
-import { type Graph, graphStateOf, type Job, JobStatus } from './types.js';
+import { type Graph, type GraphTag, graphStateOf, type Job, JobStatus } from './types.js';
 
 type Json = Record<string, unknown>;
 
@@ -94,7 +94,47 @@ function toGraph(value: unknown, request: RequestInfo, where: string): Graph {
     throw new MalformedResponseError(request, `${where}.status is missing`);
   }
   const code = String(status).trim();
-  return { id, name, status: code, state: graphStateOf(code) };
+  const sizeIndex = toSizeIndex(pick(value, 'graphSizeTypeIndex', 'graph_size_type_index'));
+  const replication = toReplication(pick(value, 'replication'));
+  return {
+    id,
+    name,
+    status: code,
+    state: graphStateOf(code),
+    tags: toTags(value.tags),
+    ...(sizeIndex === undefined ? {} : { sizeIndex }),
+    ...(replication === undefined ? {} : { replication }),
+  };
+}
+
+/**
+ * `[{key, value}]` (v2), also `[{Key, Value}]` (v1.0 leaves them untyped). Tags only inform, so
+ * an odd list or entry is left out rather than failing the graph: an entry needs a non-empty
+ * string key and a string value (absent or null is the empty value). Nothing is trimmed: tags
+ * are matched exactly.
+ */
+function toTags(value: unknown): GraphTag[] {
+  if (!Array.isArray(value)) return [];
+  return value.flatMap((entry) => {
+    if (!isObject(entry)) return [];
+    const key = pick(entry, 'key', 'Key');
+    const tagValue = pick(entry, 'value', 'Value') ?? '';
+    return typeof key === 'string' && key !== '' && typeof tagValue === 'string'
+      ? [{ key, value: tagValue }]
+      : [];
+  });
+}
+
+/** A decimal string ("1", "401"); a number is accepted. Anything else is unknown. */
+function toSizeIndex(value: unknown): string | undefined {
+  const n = toCount(value);
+  return n === undefined ? undefined : String(n);
+}
+
+/** A positive whole number; a numeric string is accepted. Anything else is unknown. */
+function toReplication(value: unknown): number | undefined {
+  const n = toCount(value);
+  return n === undefined || n === 0 ? undefined : n;
 }
 
 function parseObject(body: string, request: RequestInfo): Json {

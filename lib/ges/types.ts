@@ -67,12 +67,24 @@ export function graphStateOf(status: string | number): GraphState {
   return { kind: 'busy', reason: `unknown status ${code}` };
 }
 
+/** One GES tag of a graph. Keys and values are compared exactly, case included. */
+export interface GraphTag {
+  readonly key: string;
+  readonly value: string;
+}
+
 export interface Graph {
   readonly id: string;
   readonly name: string;
   /** The raw status code as GES sent it. */
   readonly status: string;
   readonly state: GraphState;
+  /** The graph's tags, set when it was created; empty when GES sent none or none that parse. */
+  readonly tags: readonly GraphTag[];
+  /** GES's graph size index (`graphSizeTypeIndex`), a decimal string such as "1" or "401". */
+  readonly sizeIndex?: string | undefined;
+  /** Number of replicas (v2 only); the price of a graph scales with it. */
+  readonly replication?: number | undefined;
 }
 
 export const JobStatus = ['pending', 'running', 'success', 'failed'] as const;

@@ -62,7 +62,13 @@ describe('Class: GesClient › listGraphs', () => {
     serve(ALL, { snake });
     const graphs = await client(version).listGraphs(P);
     expect(graphs.map((g) => g.id)).toEqual(ALL.map((g) => g.id));
-    expect(graphs[0]).toEqual({ id: 'graph-0', name: 'name-0', status: '200', state: { kind: 'running' } });
+    expect(graphs[0]).toEqual({
+      id: 'graph-0',
+      name: 'name-0',
+      status: '200',
+      state: { kind: 'running' },
+      tags: [],
+    });
     expect(offsets()).toEqual(['0', '10', '20']);
     expect(server.requests.every((r) => r.url.endsWith('&limit=10'))).toBe(true);
   });

@@ -159,6 +159,7 @@ describe('Class: GesClient › answers', () => {
       name: 'g',
       status: '202',
       state: { kind: 'busy', reason: 'importing (status 202)' },
+      tags: [],
     });
   });
 

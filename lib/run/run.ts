@@ -5,17 +5,16 @@
  */
 import type { Clock } from '../clock.js';
 import type { CredentialResolver } from '../credentials.js';
-import type { GesClient } from '../ges/client.js';
+import { EventError } from '../errors.js';
 import type { Transport, TransportOptions } from '../http/transport.js';
 import type { Ledger } from '../ledger/types.js';
 import type { Log } from '../log.js';
 import type { Config, ProjectConfig } from '../schedule/config.js';
 import { isSkipped } from '../schedule/offhours.js';
-import { stopSafely } from './act.js';
-import { type Decision, decide, outcomeOf } from './plan.js';
+import { actOnProject, type Context } from './execute.js';
 import { type ReadProject, readProject } from './project.js';
 import { errorFields, logResult, summarize } from './report.js';
-import { configuredTargets, projectsInScope, type ResolvedTarget, selectTargets } from './targets.js';
+import { configuredTargets, projectsInScope, selectTargets } from './targets.js';
 import {
   type GraphResult,
   Outcome,
@@ -24,7 +23,7 @@ import {
   type RunRequest,
   type Summary,
 } from './types.js';
-import { confirmJobs, DEFAULT_POLL, type JobVerdict, type PollSettings } from './verify.js';
+import type { PollSettings } from './verify.js';
 import { ScheduleWindows } from './windows.js';
 
 export interface RunDependencies {
@@ -43,6 +42,9 @@ export interface RunDependencies {
 }
 
 export async function runRequest(request: RunRequest, now: Date, deps: RunDependencies): Promise<Summary> {
+  // The savings report reads the ledger only; lib/report answers it before any run is made.
+  if (request.action === 'report')
+    throw new EventError('the report action is answered by lib/report, not by a run');
   const at = request.action === 'plan' ? (request.at ?? now) : now;
   const { results, requests, graphsInOffHours } =
     request.action === 'plan'
@@ -89,24 +91,8 @@ async function loadApi() {
   return { Transport, GesClient };
 }
 
-type Planned = { readonly target: ResolvedTarget; readonly decision: Decision };
-
-/** What acting on one project needs, besides its decisions. */
-interface Context {
-  readonly deps: RunDependencies;
-  readonly dryRun: boolean;
-  readonly windows: ScheduleWindows;
-  /** The instant schedules are evaluated at now: the run's `now` moved on by the time elapsed. */
-  readonly scheduleNow: () => Date;
-  readonly adHoc: boolean;
-  /** An operator who names a graph means it; "all" and scheduled runs respect skipUntil. */
-  readonly honourSkipUntil: boolean;
-  /** Counted as targets are decided: graphs whose schedule is in off-hours. */
-  readonly inOffHours: { count: number };
-}
-
 async function reconcile(
-  request: Exclude<RunRequest, { action: 'plan' }>,
+  request: Exclude<RunRequest, { action: 'plan' | 'report' }>,
   now: Date,
   deps: RunDependencies,
 ): Promise<{ results: GraphResult[]; requests: RequestStats; graphsInOffHours: number | undefined }> {
@@ -138,13 +124,22 @@ async function reconcile(
     ...deps.transportOptions,
   });
   const offset = now.getTime() - clock.now();
+  const ledgerProblems: string[] = [];
   const context: Context = {
     deps,
+    action: request.action,
     dryRun: request.dryRun,
     windows: new ScheduleWindows(config, now),
     scheduleNow: () => new Date(clock.now() + offset),
-    adHoc: request.action === 'stop',
-    honourSkipUntil: !(request.action === 'stop' && request.graphs !== 'all'),
+    honourSkipUntil: request.action === 'reconcile' || request.graphs === 'all',
+    ledger: {
+      ledger: deps.ledger,
+      // Ledger calls end with the run: whole ms, as AbortSignal.timeout requires.
+      signal: AbortSignal.timeout(Math.max(0, Math.floor(deps.deadline - clock.now()))),
+      log,
+      runId: deps.runId,
+      problems: ledgerProblems,
+    },
     inOffHours: { count: 0 },
   };
   const read = (project: ProjectConfig) =>
@@ -159,7 +154,7 @@ async function reconcile(
   try {
     const results = await actOnProjects(request, projects, read, context);
     const { requests: sent, retries, throttled } = transport.stats;
-    const graphsInOffHours = context.adHoc ? undefined : context.inOffHours.count;
+    const graphsInOffHours = request.action === 'reconcile' ? context.inOffHours.count : undefined;
     return { results, requests: { sent, retries, throttled }, graphsInOffHours };
   } finally {
     // Every project's work has settled (isolated never rejects): nothing is left in flight.
@@ -168,13 +163,13 @@ async function reconcile(
 }
 
 async function actOnProjects(
-  request: Exclude<RunRequest, { action: 'plan' }>,
+  request: Exclude<RunRequest, { action: 'plan' | 'report' }>,
   projects: readonly ProjectConfig[],
   read: (project: ProjectConfig) => Promise<ReadProject>,
   context: Context,
 ): Promise<GraphResult[]> {
   const { log } = context.deps;
-  if (request.action === 'stop') {
+  if (request.action !== 'reconcile') {
     // Names may point into any project: every listing first, so that an unknown or ambiguous
     // name refuses the request before anything is stopped.
     const listed = await Promise.all(projects.map(read));
@@ -234,132 +229,4 @@ async function isolated(
       message: `project ${project.projectId}: ${message}`,
     }));
   }
-}
-
-/** Decide, act (stop, or report what would be stopped), then confirm, for one project's targets. */
-async function actOnProject(
-  targets: readonly ResolvedTarget[],
-  client: GesClient | undefined,
-  context: Context,
-): Promise<GraphResult[]> {
-  const planned = targets.map((target) => ({ target, decision: decideFor(target, context) }));
-  if (!context.adHoc) {
-    context.inOffHours.count += targets.filter(
-      (t) => context.windows.windowOf(t.graph.schedule).offHours,
-    ).length;
-  }
-  const acted = await Promise.all(
-    planned.map((p) =>
-      actOnGraph(p, client, context).catch((error: unknown) =>
-        baseResult(p.target, Outcome.failed, errorFields(error)),
-      ),
-    ),
-  );
-  const { deps, dryRun } = context;
-  const jobs = acted.flatMap((r) =>
-    r.outcome === Outcome.stopped && r.graphId !== undefined
-      ? [{ graphId: r.graphId, jobId: r.jobId, goal: 'stopped' as const }]
-      : [],
-  );
-  if (!deps.config.settings.verifyJobs || dryRun || jobs.length === 0 || !client) return acted;
-  let verdicts: Map<string, JobVerdict>;
-  try {
-    ({ verdicts } = await confirmJobs({
-      client,
-      projectId: targets[0]!.project.projectId,
-      jobs,
-      deadline: deps.deadline,
-      clock: deps.clock,
-      poll: deps.poll ?? DEFAULT_POLL,
-    }));
-  } catch (error) {
-    // The stops went out: keep their job ids, and fail them loudly, since nothing confirmed them.
-    const { errorCode, message } = errorFields(error);
-    return acted.map((r) =>
-      r.outcome === Outcome.stopped
-        ? {
-            ...r,
-            outcome: Outcome.failed,
-            errorCode,
-            message: `the stop was accepted but could not be confirmed: ${message}`,
-          }
-        : r,
-    );
-  }
-  return acted.map((result) => {
-    const verdict = result.graphId === undefined ? undefined : verdicts.get(result.graphId);
-    if (!verdict || result.outcome !== Outcome.stopped) return result;
-    if (verdict.jobStatus === 'failed') {
-      return {
-        ...result,
-        outcome: Outcome.failed,
-        jobStatus: 'failed',
-        errorCode: 'JOB_FAILED',
-        message: verdict.failReason!,
-      };
-    }
-    const message = verdict.note ?? result.message;
-    return { ...result, jobStatus: verdict.jobStatus, ...(message === undefined ? {} : { message }) };
-  });
-}
-
-async function actOnGraph(
-  { target, decision }: Planned,
-  client: GesClient | undefined,
-  context: Context,
-): Promise<GraphResult> {
-  const { deps } = context;
-  if (decision.kind !== 'stop') return baseResult(target, outcomeOf(decision), decision);
-  if (context.dryRun) return baseResult(target, Outcome.wouldStop, { message: 'graph is running' });
-  if (!client) throw new Error('no client for a project that was listed');
-  const stop = await stopSafely({
-    client,
-    projectId: target.project.projectId,
-    graphId: target.live!.id,
-    deadline: deps.deadline,
-    now: deps.clock.now,
-    log: deps.log,
-    stillWanted: context.adHoc ? undefined : () => offHoursEnded(target, context),
-  });
-  if (stop.kind !== 'stopped') return baseResult(target, outcomeOf(stop), stop);
-  return {
-    ...baseResult(target, Outcome.stopped, stop.message === undefined ? {} : { message: stop.message }),
-    ...(stop.jobId === undefined ? {} : { jobId: stop.jobId }),
-  };
-}
-
-/** Why a scheduled stop must not leave any more, or undefined while its off-hours last. */
-function offHoursEnded(target: ResolvedTarget, context: Context): string | undefined {
-  const at = context.scheduleNow();
-  if (context.windows.isOffHoursAt(target.graph.schedule, at)) return undefined;
-  return `off-hours of schedule "${target.graph.schedule}" ended (at ${at.toISOString()}) before the stop could be sent`;
-}
-
-function decideFor(target: ResolvedTarget, context: Context): Decision {
-  const { adHoc } = context;
-  return decide({
-    state: target.live?.state,
-    problem: target.problem,
-    offHours: adHoc ? undefined : context.windows.windowOf(target.graph.schedule).offHours,
-    skipUntil: target.graph.skipUntil,
-    honourSkipUntil: context.honourSkipUntil,
-    now: context.scheduleNow(),
-  });
-}
-
-function baseResult(
-  target: ResolvedTarget,
-  outcome: Outcome,
-  detail: { reason?: GraphResult['reason']; errorCode?: string; message?: string },
-): GraphResult {
-  return {
-    projectId: target.project.projectId,
-    graphId: target.live?.id ?? target.graph.id,
-    graphName: target.live?.name ?? target.graph.name,
-    outcome,
-    ...(target.selectedBy === undefined ? {} : { selectedBy: target.selectedBy }),
-    ...(detail.reason === undefined ? {} : { reason: detail.reason }),
-    ...(detail.errorCode === undefined ? {} : { errorCode: detail.errorCode }),
-    ...(detail.message === undefined ? {} : { message: detail.message }),
-  };
 }

@@ -6,7 +6,7 @@ import { EventError } from '../errors.js';
 import type { Graph } from '../ges/types.js';
 import type { Config, GraphConfig, ProjectConfig } from '../schedule/config.js';
 import { closest } from '../suggest.js';
-import { ResultCode, type RunRequest } from './types.js';
+import { type AdHocRequest, ResultCode, type RunRequest } from './types.js';
 
 export interface Target {
   readonly project: ProjectConfig;
@@ -91,11 +91,12 @@ function notFound(what: string) {
   };
 }
 
-type StopRequest = Extract<RunRequest, { action: 'stop' }>;
+type StopRequest = AdHocRequest;
 
 /** The projects an ad-hoc stop needs to look at; refuses an unconfigured projectId before any API call. */
 export function projectsInScope(config: Config, request: RunRequest): readonly ProjectConfig[] {
-  if (request.action !== 'stop' || request.projectId === undefined) return config.projects;
+  if ((request.action !== 'stop' && request.action !== 'start') || request.projectId === undefined)
+    return config.projects;
   const wanted = request.projectId.toLowerCase();
   const projects = config.projects.filter((p) => p.projectId.toLowerCase() === wanted);
   if (projects.length === 0) {
@@ -154,7 +155,10 @@ export function selectTargets(request: StopRequest, resolved: readonly ResolvedT
         'use the id or the configured name, or add "projectId"',
     );
   }
-  if (problems.length > 0) throw new EventError(`nothing was stopped: ${problems.join('; ')}`);
+  if (problems.length > 0) {
+    const done = request.action === 'stop' ? 'stopped' : 'started';
+    throw new EventError(`nothing was ${done}: ${problems.join('; ')}`);
+  }
   return resolved.filter((t) => selected.has(t));
 }
 

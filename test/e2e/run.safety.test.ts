@@ -77,7 +77,7 @@ describe('isolation between projects', () => {
     for (const r of failed) {
       expect(r).toMatchObject({ projectId: broken, errorCode: 'INTERNAL', jobId: expect.any(String) });
       expect(r.message).toBe(
-        'the stop was accepted but could not be confirmed: unexpected error: a bug while confirming',
+        'the job was accepted but could not be confirmed: unexpected error: a bug while confirming',
       );
     }
     const others = results(run).filter((r) => r.projectId === healthy);

@@ -3,12 +3,20 @@ import { GesHttpError, GesTimeoutError, OutcomeUnknownError } from '../../lib/er
 import type { GesClient } from '../../lib/ges/client.js';
 import { type Graph, graphStateOf } from '../../lib/ges/types.js';
 import { silentLog } from '../../lib/log.js';
-import { type StopResult, stopSafely } from '../../lib/run/act.js';
+import { type ActResult, type ActTarget, actSafely } from '../../lib/run/act.js';
+
+const stopSafely = (target: ActTarget) => actSafely('stop', target);
 
 const REQUEST = { method: 'POST', url: '/v2/p/graphs/g/stop' };
 const lost = () => new OutcomeUnknownError(REQUEST, { cause: new GesTimeoutError(REQUEST, 300) });
 const http = (status: number, gesCode: string) => new GesHttpError({ status, gesCode, request: REQUEST });
-const graph = (status: string): Graph => ({ id: 'g', name: 'g', status, state: graphStateOf(status) });
+const graph = (status: string): Graph => ({
+  id: 'g',
+  name: 'g',
+  status,
+  state: graphStateOf(status),
+  tags: [],
+});
 
 /** A client that answers stops and reads from scripts, in turn, and counts stops. */
 function scripted(stops: (string | Error)[], reads: (Graph | Error)[] = []) {
@@ -33,25 +41,25 @@ describe('stopSafely: one stop, never sent blindly twice', () => {
     name: string;
     stops: (string | Error)[];
     reads?: (Graph | Error)[];
-    expected: Partial<StopResult>;
+    expected: Partial<ActResult>;
     sends: number;
   }>([
     {
       name: 'accepted: the job id',
       stops: ['job-1'],
-      expected: { kind: 'stopped', jobId: 'job-1' },
+      expected: { kind: 'done', jobId: 'job-1' },
       sends: 1,
     },
     {
       name: 'GES.7001: already stopped',
       stops: [http(400, 'GES.7001')],
-      expected: { kind: 'already-stopped' },
+      expected: { kind: 'already' },
       sends: 1,
     },
     {
       name: 'GES.7003: already stopped',
       stops: [http(400, 'GES.7003')],
-      expected: { kind: 'already-stopped' },
+      expected: { kind: 'already' },
       sends: 1,
     },
     {
@@ -70,21 +78,21 @@ describe('stopSafely: one stop, never sent blindly twice', () => {
       name: 'answer lost, graph now stopping: stopped, job id unknown',
       stops: [lost()],
       reads: [graph('901')],
-      expected: { kind: 'stopped', jobId: undefined },
+      expected: { kind: 'done', jobId: undefined },
       sends: 1,
     },
     {
       name: 'answer lost, graph still running: sent again once',
       stops: [lost(), 'job-2'],
       reads: [graph('200')],
-      expected: { kind: 'stopped', jobId: 'job-2' },
+      expected: { kind: 'done', jobId: 'job-2' },
       sends: 2,
     },
     {
       name: 'answer lost, state lagging, second send says not running: it was our stop',
       stops: [lost(), http(400, 'GES.7001')],
       reads: [graph('200')],
-      expected: { kind: 'stopped', jobId: undefined },
+      expected: { kind: 'done', jobId: undefined },
       sends: 2,
     },
     {
@@ -120,5 +128,104 @@ describe('stopSafely: one stop, never sent blindly twice', () => {
     });
     expect(result).toMatchObject(expected);
     expect(calls.stops).toBe(sends);
+  });
+});
+
+/** A client that answers starts and reads from scripts, in turn. */
+function scriptedStart(starts: (string | Error)[], reads: (Graph | Error)[] = []) {
+  const calls = { starts: 0, reads: 0 };
+  const client = {
+    startGraph: async () => {
+      const answer = starts[calls.starts++]!;
+      if (answer instanceof Error) throw answer;
+      return answer;
+    },
+    getGraph: async () => {
+      const answer = reads[calls.reads++]!;
+      if (answer instanceof Error) throw answer;
+      return answer;
+    },
+  } as unknown as GesClient;
+  return { client, calls };
+}
+
+describe('actSafely: one start, never sent blindly twice', () => {
+  it.each<{
+    name: string;
+    starts: (string | Error)[];
+    reads?: (Graph | Error)[];
+    expected: Partial<ActResult>;
+    sends: number;
+  }>([
+    { name: 'accepted: the job id', starts: ['job-1'], expected: { kind: 'done', jobId: 'job-1' }, sends: 1 },
+    {
+      name: 'GES.7015: neither running nor stopped, a later run looks again',
+      starts: [http(400, 'GES.7015')],
+      expected: {
+        kind: 'skip',
+        reason: 'busy',
+        message: expect.stringContaining('GES refused the start (GES.7015)'),
+      },
+      sends: 1,
+    },
+    {
+      name: 'answer lost, graph now starting: started, job id unknown',
+      starts: [lost()],
+      reads: [graph('920')],
+      expected: { kind: 'done', jobId: undefined },
+      sends: 1,
+    },
+    {
+      name: 'answer lost, graph still stopped: sent again once',
+      starts: [lost(), 'job-2'],
+      reads: [graph('900')],
+      expected: { kind: 'done', jobId: 'job-2' },
+      sends: 2,
+    },
+    {
+      name: 'answer lost, second send refused with GES.7015: it was our start',
+      starts: [lost(), http(400, 'GES.7015')],
+      reads: [graph('900')],
+      expected: { kind: 'done', jobId: undefined },
+      sends: 2,
+    },
+    {
+      name: 'answer lost, graph faulty: cannot be started',
+      starts: [lost()],
+      reads: [graph('300')],
+      expected: {
+        kind: 'skip',
+        reason: 'not-stoppable',
+        message: 'graph cannot be started: faulty (status 300)',
+      },
+      sends: 1,
+    },
+  ])('$name', async ({ starts, reads, expected, sends }) => {
+    const { client, calls } = scriptedStart(starts, reads);
+    const target = {
+      client,
+      projectId: 'p',
+      graphId: 'g',
+      deadline: Date.now() + 60_000,
+      now: Date.now,
+      log: silentLog,
+    };
+    expect(await actSafely('start', target)).toMatchObject(expected);
+    expect(calls.starts).toBe(sends);
+  });
+
+  it('sends nothing once its reason ended, and says so', async () => {
+    const { client, calls } = scriptedStart(['job-1']);
+    const result = await actSafely('start', {
+      client,
+      projectId: 'p',
+      graphId: 'g',
+      deadline: Date.now() + 60_000,
+      now: Date.now,
+      log: silentLog,
+      stillWanted: () => 'off-hours began again',
+    });
+    expect(result).toEqual({ kind: 'not-sent', message: 'off-hours began again' });
+    expect(calls.starts).toBe(0);
   });
 });

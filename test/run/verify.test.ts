@@ -18,7 +18,13 @@ function fakeClock(start = 0): Clock {
   };
 }
 
-const graph = (id: string, status: string): Graph => ({ id, name: id, status, state: graphStateOf(status) });
+const graph = (id: string, status: string): Graph => ({
+  id,
+  name: id,
+  status,
+  state: graphStateOf(status),
+  tags: [],
+});
 
 type Listing = Record<string, string> | Error;
 

@@ -38,6 +38,15 @@ const GraphSchema = v.strictObject({
   status: Status,
   stopJob: v.optional(v.picklist(['success', 'failed', 'never'])),
   failReason: v.optional(v.string()),
+  tags: v.optional(v.array(v.strictObject({ key: v.pipe(v.string(), v.minLength(1)), value: v.string() }))),
+  sizeIndex: v.optional(
+    v.pipe(
+      v.union([v.string(), v.number()]),
+      v.transform((s) => String(s)),
+      v.regex(/^\d+$/, 'a size index is a GES graphSizeTypeIndex such as "1" or "401"'),
+    ),
+  ),
+  replication: v.optional(v.pipe(v.number(), v.integer(), v.minValue(1))),
 });
 
 const RateLimitSchema = v.strictObject({

@@ -129,10 +129,10 @@ export function graphBody(version: SandboxApiVersion, graph: GraphSnapshot): Rec
       status: graph.status,
       regionCode: 'sandbox-1',
       azCode: 'sandbox-1a',
-      graphSizeTypeIndex: '1',
+      graphSizeTypeIndex: graph.sizeIndex ?? '1',
       isMultiAz: false,
       createdTime: formatTime(version, graph.created),
-      tags: [],
+      tags: (graph.tags ?? []).map((t) => ({ Key: t.key, Value: t.value })),
     };
   return {
     id: graph.id,
@@ -140,10 +140,11 @@ export function graphBody(version: SandboxApiVersion, graph: GraphSnapshot): Rec
     status: graph.status,
     region_code: 'sandbox-1',
     az_code: 'sandbox-1a',
-    graph_size_type_index: '1',
+    graph_size_type_index: graph.sizeIndex ?? '1',
+    replication: graph.replication ?? 1,
     is_multi_az: false,
     created: formatTime(version, graph.created),
-    tags: [],
+    tags: (graph.tags ?? []).map((t) => ({ key: t.key, value: t.value })),
   };
 }
 

@@ -18,6 +18,20 @@ export interface SandboxGraph {
   stopJob?: 'success' | 'failed' | 'never';
   /** The job's `failReason` when `stopJob` is 'failed'. */
   failReason?: string;
+  /**
+   * GES tags, given at creation and never changed. Served as `[{key, value}]` by v2 and as
+   * `[{Key, Value}]` by v1.0, whose tags the SDK leaves untyped (default none).
+   */
+  tags?: SandboxTag[];
+  /** `graphSizeTypeIndex` / `graph_size_type_index`: "0"–"6", "401" (default "1", million-edge). */
+  sizeIndex?: string;
+  /** Replicas, served by v2 only (default 1). */
+  replication?: number;
+}
+
+export interface SandboxTag {
+  key: string;
+  value: string;
 }
 
 /** An AK/SK pair the sandbox accepts. */

@@ -43,6 +43,37 @@ describe.each(['v1', 'v2'] as const)('Class: GesClient against the sandbox (%s)'
     await expect(c.getGraph(P1, 'g-missing')).rejects.toMatchObject({ status: 404, gesCode: 'GES.7000' });
   });
 
+  it('reads tags, size index and replicas in listings and details (v1.0 sends Key/Value)', async () => {
+    sandbox.addGraph({
+      projectId: P1,
+      id: 'g-tagged',
+      name: 'tagged',
+      status: '200',
+      tags: [
+        { key: 'offhours', value: 'nights' },
+        { key: 'team', value: 'data' },
+      ],
+      sizeIndex: '4',
+      replication: 2,
+    });
+    const c = client(version);
+    const listed = (await c.listGraphs(P1)).find((g) => g.id === 'g-tagged');
+    const read = await c.getGraph(P1, 'g-tagged');
+    const expected = {
+      tags: [
+        { key: 'offhours', value: 'nights' },
+        { key: 'team', value: 'data' },
+      ],
+      sizeIndex: '4',
+    };
+    for (const graph of [listed, read]) {
+      expect(graph).toMatchObject(expected);
+      // Only v2 returns replicas.
+      expect(graph?.replication).toBe(version === 'v2' ? 2 : undefined);
+    }
+    expect((await c.getGraph(P1, 'g-running')).tags).toEqual([]);
+  });
+
   it('stops a graph and follows its job to success', async () => {
     const c = client(version);
     const jobId = await c.stopGraph(P1, 'g-running');

@@ -64,17 +64,24 @@ export async function invoke(event: unknown, options: InvokeOptions): Promise<Su
     poll: options.poll,
     transportOptions: options.transportOptions,
     ledger: options.ledger,
+    started,
   });
 }
 
-/** The error a run with failed graphs ends in, after its summary has been logged. */
+/**
+ * The error a run ends in, after its summary has been logged: when graphs failed, or when the
+ * ledger could not be used (stops still went out, but what they did may not start again).
+ */
 export function failureOf(summary: Summary): GraphsFailedError | undefined {
   const failed = summary.results.filter((r): r is GraphResult => 'outcome' in r && r.outcome === 'failed');
-  if (failed.length === 0) return undefined;
+  const ledger = summary.ledgerErrors ?? [];
+  if (failed.length === 0 && ledger.length === 0) return undefined;
   const detail = failed
     .slice(0, 5)
     .map((r) => `${r.graphName ?? r.graphId} (${r.errorCode})`)
     .join(', ');
   const more = failed.length > 5 ? `, and ${failed.length - 5} more` : '';
-  return new GraphsFailedError(failed.length, summary.results.length, summary.runId, detail + more);
+  const ledgerDetail = ledger.length > 0 ? `the ledger of stop windows failed: ${ledger[0]}` : '';
+  const parts = [detail + more, ledgerDetail].filter((p) => p !== '');
+  return new GraphsFailedError(failed.length, summary.results.length, summary.runId, parts.join('; '));
 }

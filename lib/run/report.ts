@@ -71,8 +71,9 @@ export function summarize(options: {
   results: readonly (GraphResult | PlanResult)[];
   requests?: RequestStats | undefined;
   graphsInOffHours?: number | undefined;
+  ledgerErrors?: readonly string[] | undefined;
 }): Summary {
-  const { runId, request, at, results, requests, graphsInOffHours } = options;
+  const { runId, request, at, results, requests, graphsInOffHours, ledgerErrors } = options;
   const counts = countOutcomes(results);
   if (request.action === 'plan') {
     counts.wouldStop = results.filter(
@@ -88,6 +89,7 @@ export function summarize(options: {
     counts,
     ...(requests ? { requests } : {}),
     ...(graphsInOffHours === undefined ? {} : { graphsInOffHours }),
+    ...(ledgerErrors && ledgerErrors.length > 0 ? { ledgerErrors } : {}),
   };
 }
 

@@ -39,19 +39,22 @@ export interface RunDependencies {
   readonly transportOptions?: Partial<TransportOptions> | undefined;
   /** The ledger of stop windows (LEDGER_TABLE); without it nothing is recorded or started by schedule. */
   readonly ledger?: Ledger | undefined;
+  /** The clock's reading when the invocation began, which `now` stands for (default: the run's start). */
+  readonly started?: number | undefined;
 }
+
+/** Distinct ledger problems kept in the summary: the first few say what is wrong. */
+const MAX_LEDGER_ERRORS = 5;
 
 export async function runRequest(request: RunRequest, now: Date, deps: RunDependencies): Promise<Summary> {
   // The savings report reads the ledger only; lib/report answers it before any run is made.
   if (request.action === 'report')
     throw new EventError('the report action is answered by lib/report, not by a run');
   const at = request.action === 'plan' ? (request.at ?? now) : now;
-  const { results, requests, graphsInOffHours } =
-    request.action === 'plan'
-      ? { results: planAll(deps.config, at), requests: undefined, graphsInOffHours: undefined }
-      : await reconcile(request, now, deps);
+  const { results, ...extra } =
+    request.action === 'plan' ? { results: planAll(deps.config, at) } : await reconcile(request, now, deps);
   for (const result of results) if ('outcome' in result) logResult(deps.log, result);
-  return summarize({ runId: deps.runId, request, at, results, requests, graphsInOffHours });
+  return summarize({ runId: deps.runId, request, at, results, ...extra });
 }
 
 /** The `plan` action: configuration and `at` only, no API call. */
@@ -95,7 +98,12 @@ async function reconcile(
   request: Exclude<RunRequest, { action: 'plan' | 'report' }>,
   now: Date,
   deps: RunDependencies,
-): Promise<{ results: GraphResult[]; requests: RequestStats; graphsInOffHours: number | undefined }> {
+): Promise<{
+  results: GraphResult[];
+  requests: RequestStats;
+  graphsInOffHours: number | undefined;
+  ledgerErrors: string[];
+}> {
   const { config, log, clock } = deps;
   const projects = projectsInScope(config, request);
   const { Transport, GesClient } = await loadApi();
@@ -123,7 +131,8 @@ async function reconcile(
     },
     ...deps.transportOptions,
   });
-  const offset = now.getTime() - clock.now();
+  // `now` stands for the invocation's start: schedules move on with the clock from there.
+  const offset = now.getTime() - (deps.started ?? clock.now());
   const ledgerProblems: string[] = [];
   const context: Context = {
     deps,
@@ -155,7 +164,8 @@ async function reconcile(
     const results = await actOnProjects(request, projects, read, context);
     const { requests: sent, retries, throttled } = transport.stats;
     const graphsInOffHours = request.action === 'reconcile' ? context.inOffHours.count : undefined;
-    return { results, requests: { sent, retries, throttled }, graphsInOffHours };
+    const ledgerErrors = [...new Set(ledgerProblems)].slice(0, MAX_LEDGER_ERRORS);
+    return { results, requests: { sent, retries, throttled }, graphsInOffHours, ledgerErrors };
   } finally {
     // Every project's work has settled (isolated never rejects): nothing is left in flight.
     await transport.close();

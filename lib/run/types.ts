@@ -117,6 +117,8 @@ export interface Summary {
   readonly requests?: RequestStats;
   /** Scheduled runs: configured graphs whose schedule was in off-hours at `at`. */
   readonly graphsInOffHours?: number;
+  /** What went wrong with the ledger of stop windows (the run then fails loudly). */
+  readonly ledgerErrors?: readonly string[];
 }
 
 /** Result codes that are not errors thrown by this project but still explain a failed graph. */

@@ -1,10 +1,12 @@
 /**
  * `npm run bench`: numbers, not pass/fail. Cold start (bundle size, module-load time), the full
- * 1,000-graph run as Lambda runs it (API economy, peak RSS), and the concurrency sweep against the
- * sandbox with a sequential loop as baseline. Prints tables and writes bench/results/latest.json.
- * docs/performance.md explains the method.
+ * 1,000-graph run as Lambda runs it (API economy, peak RSS), the concurrency sweep against the
+ * sandbox with a sequential loop as baseline, and the same fleet under an API-gateway rate limit.
+ * Prints tables and writes bench/results/latest.json. docs/performance.md explains the method.
  *
- * `npm run bench -- cold` (or `full`, `scale`, several) runs only those sections and writes nothing.
+ * `npm run bench -- cold` (or `full`, `scale`, `throttled`, several) runs only those sections and
+ * writes nothing. `npm run bench -- smoke` (or BENCH_SMOKE=1) runs them all small and quickly, for
+ * CI: it fails only when the benchmark itself breaks, never on a missed target.
  */
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
@@ -12,16 +14,28 @@ import { join } from 'node:path';
 import { buildBundle } from './bundle.js';
 import { type ColdStartReport, measureColdStart } from './coldstart.js';
 import { GRAPHS, LATENCY_MS, PAGE_SIZE, PROJECTS } from './fleet.js';
-import { type FullRun, fullRun, LAMBDA_128_MB } from './fullrun.js';
+import { type FullRun, fullRun } from './fullrun.js';
+import { LAMBDA_128_MB } from './lambda.js';
 import { type SequentialResult, type SweepPoint, sequentialLoop, sweepPoint } from './scale.js';
 import { kb, ms, round, s, table, verdict, x } from './stats.js';
+import {
+  allStopped,
+  THROTTLED_TARGETS,
+  type ThrottledRun,
+  throttledReport,
+  throttledRun,
+} from './throttled.js';
 
 const REPO = join(import.meta.dirname, '..');
-const SWEEP = [1, 4, 8, 16, 32];
-const LOAD_RUNS = 15;
+const SMOKE = process.argv.includes('smoke') || process.env.BENCH_SMOKE === '1';
+/** The smoke run: a tenth of the fleet, two load rounds, one sweep point. */
+const SIZE = SMOKE
+  ? { graphs: 100, sweep: [8], loadRuns: 2 }
+  : { graphs: GRAPHS, sweep: [1, 4, 8, 16, 32], loadRuns: 15 };
 const TARGETS = { ratioAt8And16: 1.2, bundleKb: 700, loadRatio: 1.8, rssMb: 128 };
+const THROTTLE_RATE = 20;
 
-const SECTIONS = ['cold', 'full', 'scale'] as const;
+const SECTIONS = ['cold', 'full', 'scale', 'throttled'] as const;
 const asked = process.argv
   .slice(2)
   .filter((a): a is (typeof SECTIONS)[number] => SECTIONS.some((s) => s === a));
@@ -32,19 +46,27 @@ const work = mkdtempSync(join(tmpdir(), 'ges-offhours-bench-'));
 const say = (text: string) => process.stdout.write(`${text}\n`);
 
 try {
-  say(`ges-offhours benchmark: Node ${process.version}, ${cpus().length} CPUs\n`);
+  say(
+    `ges-offhours benchmark${SMOKE ? ' (smoke: small and quick, numbers not comparable)' : ''}: ` +
+      `Node ${process.version}, ${cpus().length} CPUs\n`,
+  );
   // Cold start first: its probes are timed while nothing else of the benchmark runs.
   const cold = sections.has('cold') ? await coldStart() : undefined;
-  const full = sections.has('full')
-    ? await fullRunSection(
-        cold?.bundle.entryPath ?? (await buildBundle(REPO, join(work, 'shipped'))).entryPath,
-      )
-    : undefined;
+  let bundle = cold?.bundle.entryPath;
+  const shipped = async () => {
+    bundle ??= (await buildBundle(REPO, join(work, 'shipped'))).entryPath;
+    return bundle;
+  };
+  const full = sections.has('full') ? await fullRunSection(await shipped()) : undefined;
   const scale = sections.has('scale') ? await scaleSection() : undefined;
-  if (cold && full && scale) {
+  const throttled = sections.has('throttled') ? await throttledSection(await shipped()) : undefined;
+  if (cold && full && scale && throttled && !SMOKE) {
     const dir = join(REPO, 'bench', 'results');
     mkdirSync(dir, { recursive: true });
-    writeFileSync(join(dir, 'latest.json'), `${JSON.stringify(results(cold, full, scale), null, 2)}\n`);
+    writeFileSync(
+      join(dir, 'latest.json'),
+      `${JSON.stringify(results(cold, full, scale, throttled), null, 2)}\n`,
+    );
     say(`Wrote bench/results/latest.json; ${s(performance.now() - began)} in all.`);
   } else {
     say(`${s(performance.now() - began)} in all (some sections only: nothing written).`);
@@ -54,7 +76,7 @@ try {
 }
 
 async function coldStart(): Promise<ColdStartReport> {
-  const cold = await measureColdStart({ repo: REPO, outRoot: work, runs: LOAD_RUNS });
+  const cold = await measureColdStart({ repo: REPO, outRoot: work, runs: SIZE.loadRuns });
   const { bundle } = cold;
   const shown = [bundle.entry, ...bundle.chunks.slice(0, 5)];
   const rest = bundle.chunks.slice(5);
@@ -101,19 +123,21 @@ async function coldStart(): Promise<ColdStartReport> {
 }
 
 async function fullRunSection(bundle: string): Promise<FullRun> {
-  say(`== Full run: ${GRAPHS} graphs in ${PROJECTS} projects, the bundled handler in a process of its own`);
-  const full = await fullRun(bundle);
+  say(
+    `== Full run: ${SIZE.graphs} graphs in ${PROJECTS} projects, the bundled handler in a process of its own`,
+  );
+  const full = await fullRun(bundle, { graphs: SIZE.graphs });
   const e = full.economy;
   say(
     table([
       ['requests', 'count', 'expected'],
-      ['list', e.byKind.list!, `${PROJECTS} projects × ${e.listsPerProject.pages} page(s), each once`],
-      ['stop', e.byKind.stop!, `${e.expectedStops}: one per running off-hours graph`],
       [
-        'job polls',
-        e.byKind.job!,
-        `${e.jobsPolled} jobs, ${e.pollsPerJob.mean.toFixed(2)} per job, max ${e.pollsPerJob.max}`,
+        'list',
+        e.byKind.list!,
+        `${PROJECTS} projects × ${e.listsPerProject.pages} page(s) to plan, then ${e.confirmationLists} to confirm the stops`,
       ],
+      ['stop', e.byKind.stop!, `${e.expectedStops}: one per running off-hours graph`],
+      ['job reads', e.jobReads, '0 without faults: stops are confirmed by listing'],
       ['get (state reads)', e.byKind.get!, '0 without faults'],
       ['start', e.byKind.start!, '0'],
       ['retries', e.retries, '0 without faults'],
@@ -121,9 +145,11 @@ async function fullRunSection(bundle: string): Promise<FullRun> {
   );
   say(
     `Stops to graphs to leave alone: ${e.wrongStops}; missed: ${e.missedStops}; most per graph: ${e.maxStopsPerGraph}. ` +
-      `List requests per project: ${e.listsPerProject.min}–${e.listsPerProject.max}, repeated pages: ${e.repeatedPages}.`,
+      `Planning list requests per project: ${e.listsPerProject.min}–${e.listsPerProject.max}, repeated pages: ${e.repeatedPages}.`,
   );
-  say(`Outcomes: ${JSON.stringify(full.counts ?? full.error)}, run ${s(full.runMs)}`);
+  say(
+    `Outcomes: ${JSON.stringify(full.counts)}${full.error ? ` (${full.error})` : ''}, run ${s(full.runMs)}`,
+  );
   const mb = (bytes: number) => `${(bytes / 2 ** 20).toFixed(1)} MB`;
   const peak = full.memory.maxRssBytes / 2 ** 20;
   say(
@@ -144,9 +170,12 @@ async function scaleSection(): Promise<Scale> {
   );
   // Concurrency 1 and the sequential loop take ~35 s each at ~20 requests/s: they run side by side
   // (a sandbox each) to keep the benchmark under two minutes. The other points run alone.
-  const [first, sequential] = await Promise.all([sweepPoint(SWEEP[0]!), sequentialLoop()]);
+  const [first, sequential] = await Promise.all([
+    sweepPoint(SIZE.sweep[0]!, SIZE.graphs),
+    sequentialLoop(SIZE.graphs),
+  ]);
   const sweep = [first];
-  for (const c of SWEEP.slice(1)) sweep.push(await sweepPoint(c));
+  for (const c of SIZE.sweep.slice(1)) sweep.push(await sweepPoint(c, SIZE.graphs));
   say(
     table([
       ['concurrency', 'stops', 'stop phase', 'ideal', 'ratio', 'lists', 'list phase', 'whole run', 'retries'],
@@ -174,7 +203,8 @@ async function scaleSection(): Promise<Scale> {
       ],
     ]),
   );
-  const [at8, at16] = [8, 16].map((c) => sweep.find((p) => p.concurrency === c)!) as [SweepPoint, SweepPoint];
+  const at8 = sweep.find((p) => p.concurrency === 8)!;
+  const at16 = sweep.find((p) => p.concurrency === 16) ?? at8;
   const ok = at8.ratio <= TARGETS.ratioAt8And16 && at16.ratio <= TARGETS.ratioAt8And16;
   say(
     `Target: within ${TARGETS.ratioAt8And16}× of ideal at 8 and 16 ${verdict(ok)}; ` +
@@ -183,7 +213,21 @@ async function scaleSection(): Promise<Scale> {
   return { sweep, sequential };
 }
 
-function results(cold: ColdStartReport, full: FullRun, scale: Scale) {
+async function throttledSection(bundle: string): Promise<ThrottledRun[]> {
+  say(
+    `== Throttled: ${SIZE.graphs} graphs in ${PROJECTS} projects on one access key, an API-gateway limit of ` +
+      `${THROTTLE_RATE} requests/s (burst ${THROTTLE_RATE}), default settings, the bundled handler in a process of its own`,
+  );
+  const runs: ThrottledRun[] = [];
+  for (const retryAfter of ['none', 'seconds'] as const)
+    runs.push(
+      await throttledRun(bundle, { graphs: SIZE.graphs, requestsPerSecond: THROTTLE_RATE, retryAfter }),
+    );
+  say(`${throttledReport(runs)}\n`);
+  return runs;
+}
+
+function results(cold: ColdStartReport, full: FullRun, scale: Scale, throttled: ThrottledRun[]) {
   const { bundle } = cold;
   const at = (c: number) => round(scale.sweep.find((p) => p.concurrency === c)!.ratio, 3);
   const load = cold.probes.find((p) => p.name === 'load')!.ratio;
@@ -197,6 +241,7 @@ function results(cold: ColdStartReport, full: FullRun, scale: Scale) {
       bundleBytes: { targetKb: TARGETS.bundleKb, entry: bundle.entry.bytes, allJs: bundle.jsBytes },
       loadRatio: { target: TARGETS.loadRatio, value: round(load) },
       peakRssMb: { target: TARGETS.rssMb, value: round(full.memory.maxRssBytes / 2 ** 20, 1) },
+      throttled: { ...THROTTLED_TARGETS, everyGraphStopped: throttled.map(allStopped) },
     },
     coldStart: {
       entry: bundle.entry,
@@ -214,6 +259,14 @@ function results(cold: ColdStartReport, full: FullRun, scale: Scale) {
       })),
     },
     fullRun: { ...full, runMs: Math.round(full.runMs), nodeArgs: LAMBDA_128_MB },
+    throttled: throttled.map((t) => ({
+      ...t,
+      runMs: Math.round(t.runMs),
+      idealMs: Math.round(t.idealMs),
+      ratio: round(t.ratio, 3),
+      throttledShare: round(t.throttledShare, 4),
+      perStopped: { served: round(t.perStopped.served, 3), all: round(t.perStopped.all, 3) },
+    })),
     scale: {
       graphs: GRAPHS,
       projects: PROJECTS,

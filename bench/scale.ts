@@ -12,7 +12,7 @@ import { GesClient } from '../lib/ges/client.js';
 import { Transport } from '../lib/http/transport.js';
 import { GesSandbox } from '../sandbox/server.js';
 import { startWorld, TEST_AK, TEST_SK } from '../sandbox/world.js';
-import { allOn, countByKind, fleet, LATENCY_MS, PAGE_SIZE, phaseMs } from './fleet.js';
+import { allOn, countByKind, fleet, GRAPHS, LATENCY_MS, PAGE_SIZE, phaseMs } from './fleet.js';
 
 /** 06:00 UTC: after the 00:00 stop, before the 12:00 start. */
 const NOW = new Date('2026-03-02T06:00:00Z');
@@ -39,8 +39,8 @@ export interface SequentialResult {
   readonly ratio: number;
 }
 
-export async function sweepPoint(concurrency: number): Promise<SweepPoint> {
-  const graphs = fleet();
+export async function sweepPoint(concurrency: number, count = GRAPHS): Promise<SweepPoint> {
+  const graphs = fleet(count);
   const world = await startWorld({
     graphs,
     schedules: SCHEDULES,
@@ -76,8 +76,8 @@ export async function sweepPoint(concurrency: number): Promise<SweepPoint> {
 }
 
 /** What a script would do: list nothing, just stop each running graph in turn. */
-export async function sequentialLoop(): Promise<SequentialResult> {
-  const graphs = fleet();
+export async function sequentialLoop(count = GRAPHS): Promise<SequentialResult> {
+  const graphs = fleet(count);
   const sandbox = await GesSandbox.start({
     graphs,
     accounts: [{ ak: TEST_AK, sk: TEST_SK }],

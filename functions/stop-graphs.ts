@@ -1,16 +1,19 @@
 /**
- * Lambda entry (design.md §3–§4): parse the event, run, log the summary last, return it, or throw
- * after logging when any graph failed so Lambda's Errors metric and alarms see it.
+ * Lambda entry: parse the event, run, publish the run's metrics, log the summary last, return it,
+ * or throw after logging when any graph failed so Lambda's Errors metric and alarms see it. A
+ * `report` event returns (and logs last) the savings report instead, and never throws for it.
  */
 import type { Context } from 'aws-lambda';
 import { secretsManagerSource } from '../lib/credentials.js';
 import { readEnvironment } from '../lib/env.js';
 import { isGesOffhoursError } from '../lib/errors.js';
-import { failureOf, invoke } from '../lib/invoke.js';
+import { failureOf, type InvokeOutput, invoke } from '../lib/invoke.js';
 import { dynamoLedger } from '../lib/ledger/dynamo.js';
+import { runMetricsPublisher } from '../lib/metrics.js';
 import { powertoolsLog } from '../lib/powertools-log.js';
+import { reportForLog } from '../lib/report/log.js';
+import { isSavingsReport } from '../lib/report/types.js';
 import { summaryForLog } from '../lib/run/report.js';
-import type { Summary } from '../lib/run/types.js';
 
 // Created once per container: warm invocations reuse the AWS clients and their connections (each
 // is loaded on first use, so a plan never loads them).
@@ -18,12 +21,13 @@ const env = readEnvironment();
 const log = powertoolsLog(env.logLevel);
 const secrets = secretsManagerSource();
 const ledger = env.ledgerTable === undefined ? undefined : dynamoLedger({ table: env.ledgerTable });
+const publishMetrics = runMetricsPublisher({ stage: env.stage });
 
-export async function handler(event: unknown, context: Context): Promise<Summary> {
+export async function handler(event: unknown, context: Context): Promise<InvokeOutput> {
   log.logger.addContext(context);
-  let summary: Summary;
+  let output: InvokeOutput;
   try {
-    summary = await invoke(event, {
+    output = await invoke(event, {
       env,
       secrets,
       log,
@@ -39,8 +43,18 @@ export async function handler(event: unknown, context: Context): Promise<Summary
     });
     throw error;
   }
-  log.info('run summary', { summary: summaryForLog(summary) });
-  const failure = failureOf(summary);
+  if (isSavingsReport(output)) {
+    log.info('savings report', { report: reportForLog(output) });
+    return output;
+  }
+  try {
+    // Before the summary, which stays the last line; also when graphs failed.
+    await publishMetrics(output);
+  } catch (error) {
+    log.warn('metrics not published', { error: error instanceof Error ? error.message : String(error) });
+  }
+  log.info('run summary', { summary: summaryForLog(output) });
+  const failure = failureOf(output);
   if (failure) throw failure;
-  return summary;
+  return output;
 }

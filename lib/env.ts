@@ -19,6 +19,8 @@ export interface Environment {
   readonly logLevel: LogLevel;
   /** DynamoDB table of the ledger of stop windows (`LEDGER_TABLE`), when set. */
   readonly ledgerTable?: string | undefined;
+  /** Deployed stage (`STAGE`, set by the stack): a dimension of the run's metrics. */
+  readonly stage?: string | undefined;
 }
 
 /** The variables that hold credentials, as messages name them (the values are never shown). */
@@ -48,5 +50,6 @@ export function readEnvironment(env: Env = process.env): Environment {
     envCredentials: ak && sk ? { ak, sk, securityToken } : undefined,
     logLevel: LOG_LEVELS.find((l) => l === level) ?? 'INFO',
     ledgerTable: nonEmpty(env.LEDGER_TABLE),
+    stage: nonEmpty(env.STAGE),
   };
 }

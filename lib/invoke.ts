@@ -1,6 +1,7 @@
 /**
  * One invocation, whoever calls it (the Lambda handler, `npm start`, `npm run invoke`): parse the
- * event, load and check the config (before any API call), run, and return the summary.
+ * event, load and check the config (before any API call), run, and return the summary; or, for
+ * `report`, read the ledger and return the savings report (no GES call).
  */
 import { randomUUID } from 'node:crypto';
 import { type Clock, systemClock } from './clock.js';
@@ -10,6 +11,8 @@ import { GraphsFailedError } from './errors.js';
 import type { TransportOptions } from './http/transport.js';
 import type { Ledger } from './ledger/types.js';
 import type { Log } from './log.js';
+import { savingsReport } from './report/report.js';
+import type { SavingsReport } from './report/types.js';
 import { parseEvent } from './run/events.js';
 import { runRequest } from './run/run.js';
 import type { GraphResult, Summary } from './run/types.js';
@@ -37,7 +40,10 @@ export function safetyMarginMs(remainingMs: number): number {
   return Math.min(10_000, Math.max(200, Math.round(remainingMs / 10)));
 }
 
-export async function invoke(event: unknown, options: InvokeOptions): Promise<Summary> {
+/** A run's summary, or a savings report for `report` (tell them apart with isSavingsReport). */
+export type InvokeOutput = Summary | SavingsReport;
+
+export async function invoke(event: unknown, options: InvokeOptions): Promise<InvokeOutput> {
   const clock = options.clock ?? systemClock;
   const started = clock.now();
   const now = options.now ?? new Date(started);
@@ -46,6 +52,11 @@ export async function invoke(event: unknown, options: InvokeOptions): Promise<Su
   for (const warning of warnings)
     options.log.warn('config warning', { path: warning.path, warning: warning.message });
   const deadline = started + options.remainingMs - safetyMarginMs(options.remainingMs);
+  if (request.action === 'report') {
+    const { from, to } = request;
+    const signal = AbortSignal.timeout(Math.max(0, Math.floor(deadline - started)));
+    return savingsReport({ config, ledger: options.ledger, from, to, now, signal });
+  }
   const credentials = new CredentialResolver({
     source: options.secrets,
     defaultSecret: options.env.credentialsSecret,

@@ -13,6 +13,7 @@ import { failureOf, invoke } from '../lib/invoke.js';
 import { type DynamoLedger, dynamoLedger } from '../lib/ledger/dynamo.js';
 import type { Ledger } from '../lib/ledger/types.js';
 import { type LogEntry, memoryLog } from '../lib/log.js';
+import { isSavingsReport, type SavingsReport } from '../lib/report/types.js';
 import type { Summary } from '../lib/run/types.js';
 import type { PollSettings } from '../lib/run/verify.js';
 import { createLedgerTable, EMULATOR_CLIENT, startDynamo } from './dynamo.js';
@@ -51,6 +52,8 @@ export interface WorldOptions {
 
 export interface InvokeResult {
   readonly summary: Summary | undefined;
+  /** What a `report` event returns instead of a summary. */
+  readonly report?: SavingsReport | undefined;
   /** What the handler would throw: the refusal, or GraphsFailedError after a summary. */
   readonly error: unknown;
   readonly entries: readonly LogEntry[];
@@ -122,9 +125,10 @@ export async function startWorld(options: WorldOptions): Promise<World> {
       const log = memoryLog();
       const started = Date.now();
       let summary: Summary | undefined;
+      let report: SavingsReport | undefined;
       let error: unknown;
       try {
-        summary = await invoke(event, {
+        const output = await invoke(event, {
           env: {
             configPath,
             credentialsSecret: overrides.defaultSecret,
@@ -141,11 +145,15 @@ export async function startWorld(options: WorldOptions): Promise<World> {
           transportOptions: { ...FAST_RETRY, ...overrides.transportOptions },
           ledger: 'ledger' in overrides ? overrides.ledger : ledger,
         });
-        error = failureOf(summary);
+        if (isSavingsReport(output)) report = output;
+        else {
+          summary = output;
+          error = failureOf(output);
+        }
       } catch (e) {
         error = e;
       }
-      return { summary, error, entries: log.entries, elapsedMs: Date.now() - started };
+      return { summary, report, error, entries: log.entries, elapsedMs: Date.now() - started };
     },
     async close() {
       ledger?.destroy();

@@ -10,6 +10,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseDocument } from 'yaml';
+import { isSavingsReport } from '../lib/report/types.js';
 import type { GraphResult, Summary } from '../lib/run/types.js';
 import { lambdaContext } from '../sandbox/lambda-context.js';
 import { startFakeSecretsManager } from '../sandbox/secrets-manager.js';
@@ -123,7 +124,8 @@ const { handler } = await import('../functions/stop-graphs.js');
 let summary: Summary | undefined;
 let failure: unknown;
 try {
-  summary = await handler(scheduledEvent, lambdaContext(300_000));
+  const output = await handler(scheduledEvent, lambdaContext(300_000));
+  summary = isSavingsReport(output) ? undefined : output;
 } catch (error) {
   failure = error;
 }

@@ -10,9 +10,12 @@ import { ErrorCode, isGesOffhoursError } from '../../lib/errors.js';
 import { invoke } from '../../lib/invoke.js';
 import { type Log, silentLog } from '../../lib/log.js';
 import { powertoolsLog } from '../../lib/powertools-log.js';
+import { reportForLog } from '../../lib/report/log.js';
+import { isSavingsReport } from '../../lib/report/types.js';
 import { summaryForLog } from '../../lib/run/report.js';
 import type { Summary } from '../../lib/run/types.js';
 import { lambdaContext } from '../../sandbox/lambda-context.js';
+import { reportText } from '../report/format.js';
 import { parseCliArgs, USAGE } from './args.js';
 import { failedResults, failureReport, resultTable, shortLogLine, verdict } from './format.js';
 
@@ -99,12 +102,17 @@ async function runReadable(io: CliIo, run: Run): Promise<ExitCode> {
   io.stderr(`invoking ${JSON.stringify(run.event)} with ${env.configPath}\n`);
   let summary: Summary;
   try {
-    summary = await invoke(run.event, {
+    const output = await invoke(run.event, {
       env,
       secrets,
       log: warningsTo(io.stderr),
       remainingMs: run.timeoutMs,
     });
+    if (isSavingsReport(output)) {
+      io.stdout(reportText(output));
+      return ExitCode.ok;
+    }
+    summary = output;
   } catch (error) {
     const code = isGesOffhoursError(error) ? error.code : 'INTERNAL';
     return refuse(io, `run refused (${code}): ${error instanceof Error ? error.message : String(error)}`);
@@ -128,13 +136,18 @@ async function runJson(io: CliIo, run: Run): Promise<ExitCode> {
   const log = (io.jsonLog ?? defaultJsonLog)(env.logLevel, context);
   let summary: Summary;
   try {
-    summary = await invoke(run.event, {
+    const output = await invoke(run.event, {
       env,
       secrets,
       log,
       remainingMs: context.getRemainingTimeInMillis(),
       runId: context.awsRequestId,
     });
+    if (isSavingsReport(output)) {
+      log.info('savings report', { report: reportForLog(output) });
+      return ExitCode.ok;
+    }
+    summary = output;
   } catch (error) {
     log.error('run refused', {
       errorCode: isGesOffhoursError(error) ? error.code : 'INTERNAL',

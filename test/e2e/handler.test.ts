@@ -45,7 +45,7 @@ async function loadHandler() {
 describe('handler: the Lambda entry', () => {
   it('returns the summary and logs it as the last JSON line, after one line per stopped graph', async () => {
     const handler = await loadHandler();
-    const summary = await handler(scheduled, lambdaContext(60_000));
+    const summary = (await handler(scheduled, lambdaContext(60_000))) as Summary;
     const logs = lines.map((l) => JSON.parse(l) as Record<string, unknown>);
     const last = logs.at(-1)!;
     expect(last).toMatchObject({ level: 'INFO', message: 'run summary', service: 'ges-offhours' });

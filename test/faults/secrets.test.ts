@@ -5,7 +5,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { SecretSource } from '../../lib/credentials.js';
 import { GraphsFailedError } from '../../lib/errors.js';
-import { failureOf, invoke } from '../../lib/invoke.js';
+import { failureOf, type InvokeOutput, invoke } from '../../lib/invoke.js';
 import { memoryLog } from '../../lib/log.js';
 import type { GraphResult, Summary } from '../../lib/run/types.js';
 import { FAST_POLL, startWorld, TEST_AK, TEST_SK, type World } from '../../sandbox/world.js';
@@ -47,7 +47,7 @@ describe('a credentials secret that never answers', () => {
       },
     };
     const started = Date.now();
-    const summary: Summary | 'overran' = await within(
+    const summary: InvokeOutput | 'overran' = await within(
       invoke(
         { 'detail-type': 'Scheduled Event', source: 'aws.events', detail: {} },
         {

@@ -1,0 +1,94 @@
+/**
+ * What the schedules alone would save: each configured graph's off-hours in the week after `now`
+ * (seven local days in the schedule's zone: a week with a DST change has 167 or 169 hours),
+ * evaluated exactly as runs evaluate them (lib/schedule/offhours.ts), so DST changes and holidays
+ * in that week count as they will happen. The off/on state only changes when `stop` or `start`
+ * fires, or at a local midnight (a holiday begins or ends), so the week is walked from one such
+ * instant to the next instead of minute by minute.
+ */
+import type { LedgerWindow } from '../ledger/types.js';
+import { addDays, HOUR_MS, MINUTE_MS } from '../schedule/calendar.js';
+import { startOfDay } from '../schedule/occurrences.js';
+import { evaluateSchedule } from '../schedule/offhours.js';
+import type { Config, Schedule } from '../schedule/types.js';
+import { instantOfWall, localDate, wallClock } from '../schedule/zone.js';
+import { priceOf, round2 } from './price.js';
+import type { ForecastEntry } from './types.js';
+
+/** Average weeks in a month: 365.25 days / 12 months / 7 days. */
+export const WEEKS_PER_MONTH = 365.25 / 12 / 7;
+
+/** Hours of off-hours in [from, to). */
+export function offHoursBetween(schedule: Schedule, from: Date, to: Date): number {
+  const end = to.getTime();
+  let t = from.getTime();
+  let off = 0;
+  while (t < end) {
+    const window = evaluateSchedule(schedule, new Date(t));
+    const next = Math.min(
+      end,
+      window.nextStop?.getTime() ?? end,
+      window.nextStart?.getTime() ?? end,
+      schedule.holidays.length > 0 ? nextLocalMidnight(t, schedule.timezone) : end,
+    );
+    if (window.offHours) off += next - t;
+    t = next;
+  }
+  return off / HOUR_MS;
+}
+
+/** The same local wall-clock time seven days after `from`. */
+export function localWeekAfter(from: Date, zone: string): Date {
+  const t = from.getTime();
+  const wall = wallClock(t, zone);
+  return new Date(instantOfWall({ ...wall, ...addDays(wall, 7) }, zone) + (t % MINUTE_MS));
+}
+
+function nextLocalMidnight(t: number, zone: string): number {
+  // A day or two on: a midnight skipped by a DST change (startOfDay moves it to when the clock
+  // jumps) still lies ahead of t.
+  for (let days = 1; ; days++) {
+    const midnight = startOfDay(addDays(localDate(t, zone), days), zone);
+    if (midnight > t) return midnight;
+  }
+}
+
+/**
+ * One entry per configured graph. Its price: the entry's `hourlyPrice`, else `pricing.hourly` of
+ * the size the graph had when last stopped (from `windows`); without either, hours only.
+ */
+export function forecast(config: Config, now: Date, windows: readonly LedgerWindow[] = []): ForecastEntry[] {
+  const perSchedule = new Map<string, number>();
+  const latest = new Map<string, LedgerWindow>();
+  for (const window of windows) {
+    const key = `${window.projectId}/${window.graphId}`;
+    const seen = latest.get(key);
+    if (!seen || seen.stoppedAt < window.stoppedAt) latest.set(key, window);
+  }
+  return config.projects.flatMap((project) =>
+    project.graphs.map((graph) => {
+      let hours = perSchedule.get(graph.schedule);
+      if (hours === undefined) {
+        const schedule = Object.hasOwn(config.schedules, graph.schedule)
+          ? config.schedules[graph.schedule]
+          : undefined;
+        if (!schedule) throw new Error(`schedule "${graph.schedule}" is not in the config`);
+        hours = offHoursBetween(schedule, now, localWeekAfter(now, schedule.timezone));
+        perSchedule.set(graph.schedule, hours);
+      }
+      const key = graph.id === undefined ? undefined : `${project.projectId}/${graph.id}`;
+      const size = key === undefined ? undefined : latest.get(key);
+      const price = priceOf(graph, size, config.pricing);
+      return {
+        projectId: project.projectId,
+        graphId: graph.id,
+        graphName: graph.name,
+        schedule: graph.schedule,
+        offHoursPerWeek: round2(hours),
+        ...(price.known
+          ? { hourlyPrice: price.hourly, savedPerMonth: round2(hours * WEEKS_PER_MONTH * price.hourly) }
+          : {}),
+      };
+    }),
+  );
+}

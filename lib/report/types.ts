@@ -1,0 +1,91 @@
+/**
+ * The savings report: hours each graph was kept stopped in a range and the money that saved,
+ * from the ledger of stop windows, and a forecast from the schedules alone. Hours and money are
+ * rounded to two decimals for output; totals are summed before rounding.
+ */
+
+/** Where a graph's hourly price came from. */
+export type PriceSource = 'entry' | 'pricing';
+
+export interface GraphSavings {
+  readonly projectId: string;
+  readonly graphId: string;
+  /** From the graph's config entry; undefined for a graph no entry names by id (tag-selected, removed). */
+  readonly graphName: string | undefined;
+  readonly hoursStopped: number;
+  /** Absent when the price is unknown (see `unpriced`). */
+  readonly hourlyPrice?: number;
+  readonly saved?: number;
+  readonly priceSource?: PriceSource;
+  /** GES's size index and replicas as the latest window in the range recorded them. */
+  readonly sizeIndex?: string;
+  readonly replication?: number;
+  /** Stop windows of this graph that overlap the range. */
+  readonly windows: number;
+  /** A window is still open (the graph is stopped now): its hours count up to `to` or now. */
+  readonly open: boolean;
+}
+
+export interface UnpricedGraph {
+  readonly projectId: string;
+  readonly graphId: string;
+  readonly graphName: string | undefined;
+  readonly hoursStopped: number;
+  readonly reason: string;
+}
+
+export interface Totals {
+  readonly hoursStopped: number;
+  /** Money saved by the priced graphs. */
+  readonly saved: number;
+  /** Hours of graphs without a known price, included in `hoursStopped` but not in `saved`. */
+  readonly unpricedHours: number;
+}
+
+export interface ProjectTotals extends Totals {
+  readonly projectId: string;
+}
+
+export interface ForecastEntry {
+  readonly projectId: string;
+  /** As configured: an entry may name its graph by id, by name or both. */
+  readonly graphId: string | undefined;
+  readonly graphName: string | undefined;
+  readonly schedule: string;
+  /**
+   * Off-hours in the seven local days (in the schedule's zone) from `forecastFrom`: DST changes and
+   * holidays in that week included.
+   */
+  readonly offHoursPerWeek: number;
+  readonly hourlyPrice?: number;
+  /** offHoursPerWeek × (365.25 / 12 / 7) weeks × hourlyPrice. */
+  readonly savedPerMonth?: number;
+}
+
+export interface SavingsReport {
+  readonly action: 'report';
+  /** ISO-8601 UTC: the range [from, to). */
+  readonly from: string;
+  readonly to: string;
+  /** When the report was made: open windows count up to the earlier of this and `to`. */
+  readonly at: string;
+  readonly currency: string;
+  /** Graphs with windows overlapping the range, by project then graph id. */
+  readonly graphs: readonly GraphSavings[];
+  readonly projects: readonly ProjectTotals[];
+  readonly totals: Totals;
+  /** Graphs whose hours are counted but whose price is unknown, and why. */
+  readonly unpriced: readonly UnpricedGraph[];
+  /** Where the forecast week begins: seven local days from here, in each schedule's zone. */
+  readonly forecastFrom: string;
+  readonly forecast: readonly ForecastEntry[];
+  /** Ledger items that are not windows (hand-edited?), described by key: never guessed at. */
+  readonly skipped: readonly string[];
+}
+
+/** What an invocation returns: a run's summary, or a savings report. */
+export function isSavingsReport<T extends { readonly action: string }>(
+  result: T | SavingsReport,
+): result is SavingsReport {
+  return result.action === 'report' && 'forecast' in result;
+}

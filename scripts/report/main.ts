@@ -1,0 +1,125 @@
+/**
+ * `npm run report -- [--from <instant>] [--to <instant>] [--csv]`: the savings report on this
+ * machine, through the same path as the Lambda's `report` action (lib/invoke.ts), from the ledger
+ * in LEDGER_TABLE (AWS_ENDPOINT_URL_DYNAMODB for an emulator) and the config in SCHEDULE_CONFIG.
+ * Without LEDGER_TABLE it prints the forecast alone, saying so.
+ */
+import { readEnvironment } from '../../lib/env.js';
+import { isGesOffhoursError } from '../../lib/errors.js';
+import { invoke } from '../../lib/invoke.js';
+import { dynamoLedger } from '../../lib/ledger/dynamo.js';
+import type { Ledger } from '../../lib/ledger/types.js';
+import { type Log, silentLog } from '../../lib/log.js';
+import { forecast } from '../../lib/report/forecast.js';
+import { isSavingsReport } from '../../lib/report/types.js';
+import { loadConfig } from '../../lib/schedule/config.js';
+import { forecastText, reportCsv, reportText } from './format.js';
+
+export const USAGE = `usage: npm run report -- [--from <instant>] [--to <instant>] [--csv]
+
+Hours each graph was kept stopped in [from, to) and the money saved, from the ledger of stop
+windows (LEDGER_TABLE), then a forecast from the schedules alone (SCHEDULE_CONFIG). No GES call.
+
+  --from   start of the range: an ISO-8601 instant with a zone (2026-11-01T00:00:00Z) or a date
+           (2026-11-01, midnight UTC). Default: 30 days before --to.
+  --to     end of the range (excluded). Default: now.
+  --csv    one CSV table (graphs, projects, total, forecast) for a spreadsheet.
+
+Without LEDGER_TABLE only the forecast is printed. For a local emulator set
+AWS_ENDPOINT_URL_DYNAMODB (and AWS_REGION and any AWS credentials it accepts).
+`;
+
+export interface ReportIo {
+  readonly env: Readonly<Record<string, string | undefined>>;
+  readonly stdout: (text: string) => void;
+  readonly stderr: (text: string) => void;
+  readonly now?: (() => Date) | undefined;
+  /** The ledger to read (default: a DynamoDB ledger on LEDGER_TABLE). */
+  readonly ledger?: Ledger | undefined;
+}
+
+export const ExitCode = { ok: 0, refused: 2 } as const;
+export type ExitCode = (typeof ExitCode)[keyof typeof ExitCode];
+
+type Args =
+  | { kind: 'help' }
+  | { kind: 'invalid'; message: string }
+  | { kind: 'report'; from?: string; to?: string; csv: boolean };
+
+export function parseReportArgs(argv: readonly string[]): Args {
+  const args: { from?: string; to?: string; csv: boolean } = { csv: false };
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!;
+    if (arg === '--help' || arg === '-h') return { kind: 'help' };
+    if (arg === '--csv') args.csv = true;
+    else if (arg === '--from' || arg === '--to') {
+      const value = argv[++i];
+      if (value === undefined || value.startsWith('--'))
+        return { kind: 'invalid', message: `${arg} needs a value` };
+      args[arg === '--from' ? 'from' : 'to'] = /^\d{4}-\d{2}-\d{2}$/.test(value)
+        ? `${value}T00:00:00Z`
+        : value;
+    } else return { kind: 'invalid', message: `unknown argument ${JSON.stringify(arg)}` };
+  }
+  return { kind: 'report', ...args };
+}
+
+export async function main(argv: readonly string[], io: ReportIo): Promise<ExitCode> {
+  const args = parseReportArgs(argv);
+  if (args.kind === 'help') {
+    io.stdout(USAGE);
+    return ExitCode.ok;
+  }
+  if (args.kind === 'invalid') return refuse(io, `${args.message}\n(npm run report -- --help for usage)`);
+  const env = readEnvironment(io.env);
+  const now = io.now?.() ?? new Date();
+  const endpoint = io.env.AWS_ENDPOINT_URL_DYNAMODB;
+  const own =
+    io.ledger === undefined && env.ledgerTable !== undefined
+      ? dynamoLedger({ table: env.ledgerTable, client: endpoint ? { endpoint } : {} })
+      : undefined;
+  const ledger = io.ledger ?? own;
+  try {
+    if (!ledger) return await forecastOnly(io, env.configPath, now);
+    const event = {
+      action: 'report',
+      ...(args.from && { from: args.from }),
+      ...(args.to && { to: args.to }),
+    };
+    const output = await invoke(event, {
+      env,
+      secrets: { getSecretString: () => Promise.reject(new Error('a report reads no secret')) },
+      log: warningsTo(io.stderr),
+      remainingMs: 120_000,
+      now,
+      ledger,
+    });
+    if (!isSavingsReport(output)) throw new Error(`expected a report, got a ${output.action} summary`);
+    io.stdout(args.csv ? reportCsv(output) : reportText(output));
+    return ExitCode.ok;
+  } catch (error) {
+    const code = isGesOffhoursError(error) ? error.code : 'INTERNAL';
+    return refuse(io, `report refused (${code}): ${error instanceof Error ? error.message : String(error)}`);
+  } finally {
+    own?.destroy();
+  }
+}
+
+async function forecastOnly(io: ReportIo, configPath: string, now: Date): Promise<ExitCode> {
+  const { config } = await loadConfig(configPath, now);
+  io.stderr('LEDGER_TABLE is not set: no ledger to count stops in, so this is the forecast alone.\n');
+  io.stdout(forecastText(forecast(config, now), config.pricing.currency, now.toISOString()));
+  return ExitCode.ok;
+}
+
+function warningsTo(write: (text: string) => void): Log {
+  return {
+    ...silentLog,
+    warn: (message, fields = {}) => write(`warning: ${message} ${JSON.stringify(fields)}\n`),
+  };
+}
+
+function refuse(io: ReportIo, message: string): ExitCode {
+  io.stderr(`${message}\n`);
+  return ExitCode.refused;
+}

@@ -1,0 +1,170 @@
+import { describe, expect, it } from 'vitest';
+import { forecast, localWeekAfter, offHoursBetween, WEEKS_PER_MONTH } from '../../lib/report/forecast.js';
+import { MINUTE_MS } from '../../lib/schedule/calendar.js';
+import { isOffHours } from '../../lib/schedule/offhours.js';
+import type { Schedule } from '../../lib/schedule/types.js';
+import { configOf, gid, OFFICE, P1, windowOf } from './support.js';
+
+function scheduleOf(fields: Partial<Schedule> & Pick<Schedule, 'timezone' | 'stop' | 'start'>): Schedule {
+  return { name: 'test', holidays: [], startGraphs: false, ...fields };
+}
+
+const office = scheduleOf(OFFICE);
+const officeXmas = scheduleOf({
+  ...OFFICE,
+  holidays: [
+    { kind: 'yearly', month: 12, day: 24 },
+    { kind: 'yearly', month: 12, day: 25 },
+  ],
+});
+const nightsNewYork = scheduleOf({ timezone: 'America/New_York', stop: '0 20 * * *', start: '0 7 * * *' });
+const alwaysOffUtc = scheduleOf({ timezone: 'UTC', stop: '0 0 * * *', start: '0 0 1 1 *' });
+
+const week = (schedule: Schedule, from: string) =>
+  offHoursBetween(schedule, new Date(from), localWeekAfter(new Date(from), schedule.timezone));
+
+describe('Function: offHoursBetween, a week of a schedule', () => {
+  // Office hours Mon-Fri 07:00-20:00 Berlin: 168 h - 5 × 13 h = 103 h off in an ordinary week.
+  it.each<[string, Schedule, string, number]>([
+    ['an ordinary week (Mon 2 Nov 2026 00:00 Berlin)', office, '2026-11-01T23:00:00Z', 103],
+    ['an ordinary week starting mid-week (Wed 4 Nov 12:00 Berlin)', office, '2026-11-04T11:00:00Z', 103],
+    [
+      'the week clocks go forward (Sun 29 Mar 2026): 167 h, one off-hour less',
+      office,
+      '2026-03-22T23:00:00Z',
+      102,
+    ],
+    [
+      'the week clocks go back (Sun 25 Oct 2026): 169 h, one off-hour more',
+      office,
+      '2026-10-18T22:00:00Z',
+      104,
+    ],
+    ['Christmas week, 24 and 25 Dec (Thu, Fri) holidays: +2 × 13 h', officeXmas, '2026-12-20T23:00:00Z', 129],
+    [
+      'nights in New York over its spring change (Sun 8 Mar 2026): 7 × 11 h - 1 h',
+      nightsNewYork,
+      '2026-03-05T05:00:00Z',
+      76,
+    ],
+    ['always off (UTC, no DST)', alwaysOffUtc, '2026-03-22T23:00:00Z', 168],
+  ])('%s', (_name, schedule, from, hours) => {
+    expect(week(schedule, from)).toBe(hours);
+  });
+
+  it.each<[string, Schedule, string]>([
+    ['office hours, clocks forward', office, '2026-03-23T09:17:42Z'],
+    [
+      'holidays inside a week with a DST change',
+      scheduleOf({
+        ...OFFICE,
+        holidays: [
+          { kind: 'date', year: 2026, month: 3, day: 27 },
+          { kind: 'yearly', month: 3, day: 29 },
+        ],
+      }),
+      '2026-03-24T00:00:00Z',
+    ],
+  ])('agrees with isOffHours sampled every minute: %s', (_name, schedule, from) => {
+    const start = new Date(from).getTime();
+    const end = localWeekAfter(new Date(from), schedule.timezone).getTime();
+    let minutes = 0;
+    for (let t = Math.ceil(start / MINUTE_MS) * MINUTE_MS; t < end; t += MINUTE_MS)
+      if (isOffHours(schedule, new Date(t))) minutes++;
+    // Sampling counts whole minutes from the first full one; the walk counts the partial first minute.
+    const partial = (Math.ceil(start / MINUTE_MS) * MINUTE_MS - start) / MINUTE_MS;
+    const offAtStart = isOffHours(schedule, new Date(start)) ? partial : 0;
+    expect(offHoursBetween(schedule, new Date(start), new Date(end)) * 60).toBeCloseTo(
+      minutes + offAtStart,
+      6,
+    );
+  });
+});
+
+describe('Function: localWeekAfter', () => {
+  it.each([
+    ['an ordinary week: 168 h', '2026-11-01T23:00:00Z', 'Europe/Berlin', '2026-11-08T23:00:00.000Z'],
+    ['over the spring change: 167 h', '2026-03-22T23:00:00Z', 'Europe/Berlin', '2026-03-29T22:00:00.000Z'],
+    ['over the autumn change: 169 h', '2026-10-18T22:00:00Z', 'Europe/Berlin', '2026-10-25T23:00:00.000Z'],
+    ['seconds kept', '2026-11-01T23:00:42.5Z', 'UTC', '2026-11-08T23:00:42.500Z'],
+  ])('%s', (_name, from, zone, to) => {
+    expect(localWeekAfter(new Date(from), zone).toISOString()).toBe(to);
+  });
+});
+
+describe('Function: forecast', () => {
+  const config = configOf({
+    schedules: { office: OFFICE, always: { timezone: 'UTC', stop: '0 0 * * *', start: '0 0 1 1 *' } },
+    projects: [
+      {
+        projectId: P1,
+        region: 'cn-north-4',
+        graphs: [
+          { id: gid(1), name: 'priced-by-entry', schedule: 'office', hourlyPrice: 1.25 },
+          { id: gid(2), schedule: 'office' },
+          { name: 'by-name-only', schedule: 'always' },
+          { id: gid(4), name: 'never-stopped', schedule: 'always' },
+        ],
+      },
+    ],
+    pricing: { currency: 'USD', hourly: { '4': 12 } },
+  });
+  const windows = [
+    windowOf({
+      graph: 2,
+      stoppedAt: '2026-10-01T18:00:00Z',
+      endedAt: '2026-10-02T05:00:00Z',
+      sizeIndex: '1',
+    }),
+    windowOf({
+      graph: 2,
+      stoppedAt: '2026-10-30T19:00:00Z',
+      endedAt: '2026-11-02T06:00:00Z',
+      sizeIndex: '4',
+      replication: 2,
+    }),
+  ];
+  const entries = forecast(config, new Date('2026-11-01T23:00:00Z'), windows);
+
+  it('gives every configured graph its schedule, off-hours per week and, where priced, money per month', () => {
+    expect(entries).toEqual([
+      {
+        projectId: P1,
+        graphId: gid(1),
+        graphName: 'priced-by-entry',
+        schedule: 'office',
+        offHoursPerWeek: 103,
+        hourlyPrice: 1.25,
+        savedPerMonth: Math.round(103 * WEEKS_PER_MONTH * 1.25 * 100) / 100,
+      },
+      {
+        projectId: P1,
+        graphId: gid(2),
+        graphName: undefined,
+        schedule: 'office',
+        offHoursPerWeek: 103,
+        hourlyPrice: 24,
+        savedPerMonth: Math.round(103 * WEEKS_PER_MONTH * 24 * 100) / 100,
+      },
+      {
+        projectId: P1,
+        graphId: undefined,
+        graphName: 'by-name-only',
+        schedule: 'always',
+        offHoursPerWeek: 168,
+      },
+      {
+        projectId: P1,
+        graphId: gid(4),
+        graphName: 'never-stopped',
+        schedule: 'always',
+        offHoursPerWeek: 168,
+      },
+    ]);
+  });
+
+  it('uses 365.25 / 12 / 7 weeks per month', () => {
+    expect(WEEKS_PER_MONTH).toBeCloseTo(4.348214, 6);
+    expect(entries[0]?.savedPerMonth).toBe(559.83);
+  });
+});

@@ -2,25 +2,26 @@
  * The retry policy as data, and the one function that decides whether and when to try again.
  * Pure: the clock, the deadline and the random source are passed in.
  *
- * Two budgets. An answer that says the request was not processed (429, 408, 503, GES.7005) is
- * retried until the caller's deadline: the gateway asks us to come back, and a throttle must not
- * fail a graph while time remains. Everything else that may be retried (other 5xx, network
- * errors, even those before sending: a refused or unresolvable endpoint is not an answer, and
- * would otherwise spin until the deadline) gets `maxAttempts` attempts.
+ * Two budgets. A throttle (429, APIG.0308) is retried until the caller's deadline: the gateway
+ * asks us to come back, the pacer slows every request of that key down, and a throttle must not
+ * fail a graph while time remains. Everything else that may be retried gets `maxAttempts`
+ * attempts: other answers that say the request was not processed (408, 503, GES.7005: safe to
+ * send a stop again, but an outage does not end by waiting), other 5xx, and network errors (even
+ * those before sending: a refused or unresolvable endpoint is not an answer).
  */
 import type { GesHttpError, GesNetworkError, GesTimeoutError } from '../errors.js';
 
 export interface RetryPolicy {
-  /** Attempts in total, the first one included, for failures that are not "not processed" answers. */
+  /** Attempts in total, the first one included, for every failure but throttles. */
   readonly maxAttempts: number;
   /** Full jitter: the n-th retry waits random() × min(maxDelayMs, baseDelayMs × 2^(n-1)). */
   readonly baseDelayMs: number;
   readonly maxDelayMs: number;
   /**
-   * Without a deadline, how long after the first attempt "not processed" answers are still
-   * retried; a `Retry-After` that ends later is not waited for. With a deadline, the deadline.
+   * Without a deadline, how long after the first attempt throttles are still retried; a
+   * `Retry-After` that ends later is not waited for. With a deadline, the deadline.
    */
-  readonly unprocessedBudgetMs: number;
+  readonly throttleBudgetMs: number;
   /** No attempt is started with less time than this left before the caller's deadline. */
   readonly minAttemptMs: number;
   /** Retried for every request that may be retried at all. */
@@ -46,7 +47,7 @@ export const DEFAULT_RETRY_POLICY: RetryPolicy = {
   maxAttempts: 4,
   baseDelayMs: 500,
   maxDelayMs: 5_000,
-  unprocessedBudgetMs: 60_000,
+  throttleBudgetMs: 60_000,
   minAttemptMs: 100,
   statusCodes: [408, 429, 500, 502, 503, 504],
   gesCodes: ['GES.7005', 'GES.7006'],
@@ -118,19 +119,19 @@ export function decideRetry(input: RetryInput): RetryDecision {
   if (!input.idempotent && !unprocessed && !(failure.kind === 'network' && !failure.sent)) {
     return mayHaveBeenProcessed(failure) ? { kind: 'outcome-unknown', reason } : { kind: 'throw', reason };
   }
-  if (!unprocessed && (!isRetryable(failure, policy) || input.attempt >= policy.maxAttempts)) {
+  const throttle = failure.kind === 'http' && isThrottle(failure.error, policy);
+  if (!throttle && (!isRetryable(failure, policy) || input.attempt >= policy.maxAttempts)) {
     return { kind: 'throw', reason };
   }
 
   const retryAfter = failure.kind === 'http' ? failure.error.retryAfterMs : undefined;
-  const throttle = failure.kind === 'http' && isThrottle(failure.error, policy);
   const wait = retryAfter ?? (throttle ? 0 : backoffDelay(input.attempt, policy, input.random));
   if (input.deadline === undefined) {
-    const budgetLeft = input.startedAt + policy.unprocessedBudgetMs - input.now;
-    if (unprocessed && wait >= budgetLeft) {
+    const budgetLeft = input.startedAt + policy.throttleBudgetMs - input.now;
+    if (throttle && wait >= budgetLeft) {
       return {
         kind: 'throw',
-        reason: `${reason}, retried for ${policy.unprocessedBudgetMs} ms without a deadline`,
+        reason: `${reason}, retried for ${policy.throttleBudgetMs} ms without a deadline`,
       };
     }
   } else {

@@ -65,7 +65,7 @@ describe('Function: decideRetry', () => {
 
   const last = DEFAULT_RETRY_POLICY.maxAttempts;
   it.each([
-    // a GET: a count for errors, time for "not processed" answers
+    // a GET: a count for everything but throttles, time for throttles
     ['502', http(502), last - 1, undefined, 'retry'],
     ['502', http(502), last, undefined, 'throw'],
     ['502', http(502), last, 1_000_000, 'throw'],
@@ -73,17 +73,18 @@ describe('Function: decideRetry', () => {
     ['429 APIG.0308', http(429, 'APIG.0308'), last, 1_000_000, 'retry'],
     ['429 APIG.0308', http(429, 'APIG.0308'), 500, 1_000_000, 'retry'],
     ['400 APIG.0308', http(400, 'APIG.0308'), 500, 1_000_000, 'retry'],
-    ['503', http(503), 50, 1_000_000, 'retry'],
-    ['408', http(408), 50, 1_000_000, 'retry'],
-    ['500 GES.7005', http(500, 'GES.7005'), 50, 1_000_000, 'retry'],
+    ['503', http(503), last - 1, 1_000_000, 'retry'],
+    ['503', http(503), last, 1_000_000, 'throw'],
+    ['408', http(408), last, 1_000_000, 'throw'],
+    ['500 GES.7005', http(500, 'GES.7005'), last, 1_000_000, 'throw'],
     ['429', http(429), 50, 100, 'deadline'],
-    ['503', http(503), 50, 50, 'deadline'],
+    ['503', http(503), 1, 50, 'deadline'],
   ])('%s after %i attempts, deadline %s → %s', (_name, failure, attempt, deadline, expected) => {
     expect(decide(failure, true, { attempt, deadline })).toBe(expected);
   });
 
-  it('without a deadline, retries "not processed" answers for unprocessedBudgetMs after the first attempt', () => {
-    const policy = { ...DEFAULT_RETRY_POLICY, unprocessedBudgetMs: 60_000 };
+  it('without a deadline, retries throttles for throttleBudgetMs after the first attempt', () => {
+    const policy = { ...DEFAULT_RETRY_POLICY, throttleBudgetMs: 60_000 };
     const input = { attempt: 9, idempotent: false, startedAt: 0, random: () => 0, policy };
     expect(decideRetry({ ...input, now: 59_999, failure: http(429) })).toMatchObject({ kind: 'retry' });
     expect(decideRetry({ ...input, now: 60_000, failure: http(429) })).toMatchObject({ kind: 'throw' });

@@ -12,7 +12,7 @@ beforeEach(async () => {
   transport = new Transport({
     concurrency: 2,
     requestTimeoutMs: 2_000,
-    retry: { maxAttempts: 1, unprocessedBudgetMs: 0 },
+    retry: { maxAttempts: 1, throttleBudgetMs: 0 },
   });
 });
 

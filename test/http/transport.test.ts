@@ -57,9 +57,9 @@ describe('Class: Transport', () => {
     expect(h.sleeps).toEqual(expected === 0 ? [] : [expected]);
   });
 
-  it('without a deadline, gives up on a Retry-After that ends past unprocessedBudgetMs', async () => {
+  it('without a deadline, gives up on a Retry-After that ends past throttleBudgetMs', async () => {
     h.server.handler = (_req, res) => json(res, 429, {}, { 'retry-after': '120' });
-    const error = await failure(h.make({ retry: { unprocessedBudgetMs: 60_000 } }).request(h.get()));
+    const error = await failure(h.make({ retry: { throttleBudgetMs: 60_000 } }).request(h.get()));
     expect(error).toBeInstanceOf(GesHttpError);
     expect(error).toMatchObject({ status: 429, retryAfterMs: 120_000 });
     expect(h.server.requests).toHaveLength(1);
@@ -73,13 +73,25 @@ describe('Class: Transport', () => {
     expect(h.server.requests).toHaveLength(3);
   });
 
-  it.each([408, 429, 503])('retries a %i beyond maxAttempts while time remains', async (status) => {
-    h.answerInTurn(status, status, status, status, status, 200);
+  it('retries a throttle beyond maxAttempts while time remains', async () => {
+    h.answerInTurn(429, 429, 429, 429, 429, 200);
     const response = await h
       .make({ retry: { maxAttempts: 2 } })
       .request({ ...h.post(), deadline: START + 60_000 });
     expect(response.attempts).toBe(6);
   });
+
+  it.each([408, 503])(
+    'sends a stop again after a %i, but only maxAttempts times: an outage does not end by waiting',
+    async (status) => {
+      h.answerInTurn(status, status, status, status, status, 200);
+      const error = await failure(
+        h.make({ retry: { maxAttempts: 3 } }).request({ ...h.post(), deadline: START + 60_000 }),
+      );
+      expect(error).toMatchObject({ name: 'GesHttpError', status });
+      expect(h.server.requests).toHaveLength(3);
+    },
+  );
 
   it.each([400, 401, 403, 404, 409])('never retries a %i', async (status) => {
     h.answerInTurn(status);

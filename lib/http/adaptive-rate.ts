@@ -61,6 +61,8 @@ export const ADAPTIVE_RATE_DEFAULTS = {
 
 const MEASURE_WINDOW_MS = 1_000;
 const ACCEPTED_WINDOW_MS = 2_000;
+/** Weight of the newest answer in the smoothed round-trip time. */
+const RTT_WEIGHT = 0.2;
 const MIN_MEASURE_SPAN_MS = 100;
 
 export class AdaptiveRate {
@@ -84,6 +86,8 @@ export class AdaptiveRate {
   readonly #accepted: number[] = [];
   #firstSendAt: number | undefined;
   #streak = 0;
+  /** Smoothed time from send to answer: rates are measured over windows at least twice as long. */
+  #rttMs: number | undefined;
   #successSinceCut = true;
   #throttles = 0;
 
@@ -133,6 +137,8 @@ export class AdaptiveRate {
 
   /** Learns from an HTTP answer (transport failures carry no news about the rate). */
   answer(now: number, answer: Answer): void {
+    const rtt = Math.max(0, now - answer.sentAt);
+    this.#rttMs = this.#rttMs === undefined ? rtt : this.#rttMs + RTT_WEIGHT * (rtt - this.#rttMs);
     if (answer.throttled) this.#throttled(now, answer);
     else this.#succeeded(now, answer.sentAt);
   }
@@ -185,7 +191,7 @@ export class AdaptiveRate {
    * time of the latest answer (`until`): later requests are still in flight, not refused.
    */
   #acceptedRate(now: number, until: number): number {
-    const from = now - ACCEPTED_WINDOW_MS;
+    const from = now - this.#span(ACCEPTED_WINDOW_MS);
     while (this.#accepted.length > 0 && this.#accepted[0]! < from) this.#accepted.shift();
     const span = Math.max(MIN_MEASURE_SPAN_MS, until - Math.max(from, this.#firstSendAt ?? until));
     return (this.#accepted.length * 1_000) / span;
@@ -193,10 +199,18 @@ export class AdaptiveRate {
 
   /** Sends per second over the last second of sending, time paused excluded. */
   #measured(now: number): number {
-    const from = Math.max(now - MEASURE_WINDOW_MS, this.#measureFrom);
+    const from = Math.max(now - this.#span(MEASURE_WINDOW_MS), this.#measureFrom);
     while (this.#sends.length > 0 && this.#sends[0]! < from) this.#sends.shift();
     if (this.#sends.length === 0) return 0;
     const span = Math.max(MIN_MEASURE_SPAN_MS, now - Math.max(from, this.#firstSendAt ?? now));
     return (this.#sends.length * 1_000) / span;
+  }
+
+  /**
+   * A measuring window of at least `least` ms and two round trips: with answers slower than the
+   * window, the sends behind them would fall out of it and read as a client sending nothing.
+   */
+  #span(least: number): number {
+    return Math.max(least, 2 * (this.#rttMs ?? 0));
   }
 }

@@ -34,6 +34,23 @@ describe('Class: Pacer › against a simulated gateway token bucket (virtual tim
     },
   );
 
+  it.each([1_100, 2_500])(
+    'keeps its rate when answers take %i ms, longer than the measuring second',
+    async (latencyMs) => {
+      // Sends measured over one second read as none when answers take longer: the first
+      // throttle then cut the rate to the floor (0.5/s) for good, and 300 requests took 370 s.
+      const result = await simulate({
+        requests: 300,
+        concurrency: 8,
+        latencyMs,
+        gateway: [{ fromMs: 0, rate: 10, burst: 1 }],
+      });
+      const ideal = Math.max(300 / 10, ((300 / 8) * latencyMs) / 1000) * 1000;
+      expect(result.elapsedMs).toBeLessThan(1.2 * ideal);
+      expect(result.throttledShare).toBeLessThan(0.1);
+    },
+  );
+
   it('never sends faster than maxPerSecond, even with the gateway allowing more', async () => {
     const result = await simulate({
       requests: 40,

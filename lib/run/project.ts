@@ -1,22 +1,26 @@
 /**
  * Reading one project: its credentials, a client, its listing, and a direct read of every
  * configured id the listing did not show (a listing paged while graphs are created or deleted can
- * miss one), all matched to the config. Any failure fails that project's graphs only.
+ * miss one), all matched to the config, plus the graphs its `scheduleTag` selects. Any failure
+ * fails that project's configured graphs only (what its tag would select is unknown then).
  */
 import type { CredentialResolver } from '../credentials.js';
 import { DeadlineExceededError, GesHttpError } from '../errors.js';
 import type { GesClient } from '../ges/client.js';
 import type { Graph } from '../ges/types.js';
 import type { Log } from '../log.js';
-import type { ProjectConfig } from '../schedule/config.js';
+import type { Config, ProjectConfig } from '../schedule/config.js';
 import { errorFields } from './report.js';
-import { type ResolvedTarget, resolveTargets, type Target } from './targets.js';
+import type { TagScope } from './tags.js';
+import { type ResolvedTarget, resolveProject, type Target } from './targets.js';
 
 export interface ProjectReader {
   readonly credentials: CredentialResolver;
   readonly log: Log;
   readonly now: () => number;
   readonly deadline: number;
+  /** The config the project belongs to: the schedules a `scheduleTag` value may name. */
+  readonly config: Pick<Config, 'schedules' | 'projects'>;
   readonly newClient: (
     project: ProjectConfig,
     credentials: Awaited<ReturnType<CredentialResolver['resolve']>>,
@@ -44,19 +48,44 @@ export async function readProject(project: ProjectConfig, reader: ProjectReader)
     const found = await Promise.all(
       missing.map((id) => readIfExists(client!, project.projectId, id, reader)),
     );
-    return {
-      client,
-      targets: resolveTargets(targets, [...listing, ...found.filter((g) => g !== undefined)]),
-    };
+    const resolved = resolveProject(
+      project,
+      [...listing, ...found.filter((g) => g !== undefined)],
+      tagScope(project, reader),
+    );
+    if (resolved.byTag) {
+      reader.log.info('graphs selected by tag', {
+        projectId: project.projectId,
+        scheduleTag: project.scheduleTag,
+        ...resolved.byTag,
+      });
+    }
+    return { client, targets: resolved.targets };
   } catch (error) {
     const { errorCode, message } = errorFields(error);
     reader.log.error('project failed', { projectId: project.projectId, errorCode, error: message });
     const problem = { errorCode, message: `project ${project.projectId}: ${message}` };
     return {
       client,
-      targets: targets.map((target) => ({ ...target, live: undefined, problem, unlisted: true })),
+      targets: targets.map((target) => ({
+        ...target,
+        live: undefined,
+        problem,
+        unlisted: true,
+        selectedBy: 'entry' as const,
+      })),
     };
   }
+}
+
+function tagScope(project: ProjectConfig, reader: ProjectReader): TagScope {
+  if (project.scheduleTag === undefined) return { schedules: {}, where: '' };
+  const { config } = reader;
+  const index = config.projects.indexOf(project);
+  return {
+    schedules: config.schedules,
+    where: index >= 0 ? `projects[${index}]` : `project ${project.projectId}`,
+  };
 }
 
 function missingIds(targets: readonly Target[], listing: readonly Graph[]): string[] {

@@ -6,6 +6,7 @@ import { EventError } from '../errors.js';
 import type { Graph } from '../ges/types.js';
 import type { Config, GraphConfig, ProjectConfig } from '../schedule/config.js';
 import { closest } from '../suggest.js';
+import { selectByTag, type TagCounts, type TagScope } from './tags.js';
 import { type AdHocRequest, ResultCode, type RunRequest } from './types.js';
 
 export interface Target {
@@ -16,6 +17,7 @@ export interface Target {
 /** A target with what GES says about it, or why it could not be matched. */
 export interface ResolvedTarget extends Target {
   readonly live: Graph | undefined;
+  /** Why it cannot be acted on; then `graph.schedule` may name no schedule (a tag's unknown value). */
   readonly problem?: { readonly errorCode: string; readonly message: string } | undefined;
   /** The project could not be listed at all (credentials, network…): what GES holds is unknown. */
   readonly unlisted?: boolean | undefined;
@@ -29,7 +31,35 @@ export function configuredTargets(config: Config): Target[] {
 
 /** Matches one project's configured graphs against its listing. */
 export function resolveTargets(targets: readonly Target[], listing: readonly Graph[]): ResolvedTarget[] {
-  return refuseDuplicates(targets.map((target) => resolveOne(target, listing)));
+  return refuseDuplicates(resolveEntries(targets, listing));
+}
+
+export interface ProjectTargets {
+  readonly targets: ResolvedTarget[];
+  /** What the project's `scheduleTag` selected; undefined without one. */
+  readonly byTag: TagCounts | undefined;
+}
+
+/**
+ * One project's targets: its `graphs[]` entries matched to the listing, then, with a
+ * `scheduleTag`, the listed graphs their tag selects (an entry wins over a tag).
+ */
+export function resolveProject(
+  project: ProjectConfig,
+  listing: readonly Graph[],
+  scope: TagScope,
+): ProjectTargets {
+  const entries = resolveEntries(
+    project.graphs.map((graph) => ({ project, graph })),
+    listing,
+  );
+  if (project.scheduleTag === undefined) return { targets: refuseDuplicates(entries), byTag: undefined };
+  const tagged = selectByTag(project, scope, listing, entries);
+  return { targets: refuseDuplicates([...entries, ...tagged.targets]), byTag: tagged.counts };
+}
+
+function resolveEntries(targets: readonly Target[], listing: readonly Graph[]): ResolvedTarget[] {
+  return targets.map((target) => ({ ...resolveOne(target, listing), selectedBy: 'entry' }));
 }
 
 function resolveOne(target: Target, listing: readonly Graph[]): ResolvedTarget {
@@ -126,7 +156,10 @@ export function selectTargets(request: StopRequest, resolved: readonly ResolvedT
   const ambiguous: string[] = [];
   const unsure: string[] = [];
   for (const selector of request.graphs) {
-    const byConfig = resolved.filter((t) => t.graph.id === selector || t.graph.name === selector);
+    // A tag-selected graph is known by what GES lists, like a name the config does not write.
+    const byConfig = resolved.filter(
+      (t) => t.selectedBy !== 'tag' && (t.graph.id === selector || t.graph.name === selector),
+    );
     const byGes = resolved.filter((t) => t.live?.id === selector || t.live?.name === selector);
     const matches = [...new Set([...byConfig, ...byGes])];
     const projects = [...new Set(matches.map((t) => t.project.projectId))];

@@ -8,7 +8,7 @@ const P1 = '0123456789abcdef0123456789abcdef';
 const P2 = 'fedcba9876543210fedcba9876543210';
 
 function graph(id: string, name: string, status = '200'): Graph {
-  return { id, name, status, state: graphStateOf(status) };
+  return { id, name, status, state: graphStateOf(status), tags: [] };
 }
 function project(
   projectId: string,

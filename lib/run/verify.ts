@@ -3,7 +3,9 @@
  * graphs confirms every job of the project at once, where polling each job would cost one request
  * per graph per round. A graph that reached the state its job aims at is `success`; one still on
  * the way is looked at again in the next round until the deadline; only a graph that moved the
- * other way (a stop whose graph is running again) has its job read, for the failure reason.
+ * other way (a stop whose graph is running again) has its job read, for the failure reason. When
+ * fewer jobs are open than the listing has pages (a few graphs of a large project), the jobs are
+ * read instead.
  */
 import type { Clock } from '../clock.js';
 import { DeadlineExceededError } from '../errors.js';
@@ -19,6 +21,9 @@ export interface PollSettings {
 }
 
 export const DEFAULT_POLL: PollSettings = { initialDelayMs: 2_000, maxDelayMs: 15_000 };
+
+/** The client's listing page size. */
+const DEFAULT_PAGE_SIZE = 100;
 
 /** A job GES accepted, and the state its graph ends in when the job succeeds. */
 export interface PendingJob {
@@ -53,8 +58,14 @@ export async function confirmJobs(options: {
   readonly deadline: number;
   readonly clock: Clock;
   readonly poll: PollSettings;
+  /** How many graphs the project lists: with fewer open jobs than listing pages, jobs are read instead. */
+  readonly graphsInProject?: number | undefined;
+  /** Graphs per listing page (the client's default). */
+  readonly pageSize?: number | undefined;
 }): Promise<{ verdicts: Map<string, JobVerdict>; stats: ConfirmStats }> {
   const { client, projectId, deadline, clock, poll } = options;
+  const pageSize = options.pageSize ?? DEFAULT_PAGE_SIZE;
+  let listed = options.graphsInProject;
   const verdicts = new Map<string, JobVerdict>();
   const open = new Map(options.jobs.map((job) => [job.graphId, job]));
   /** Why a job that is still open could not be explained yet (its read failed). */
@@ -68,29 +79,40 @@ export async function confirmJobs(options: {
     await clock.sleep(Math.min(wait, left));
     if (clock.now() >= deadline) break;
     wait = Math.min(wait * 2, poll.maxDelayMs);
-    let listing: Map<string, Graph>;
-    try {
-      stats.listings++;
-      listing = new Map((await client.listGraphs(projectId, { deadline })).map((g) => [g.id, g]));
-      problem = undefined;
-    } catch (error) {
-      if (isOutOfTime(error)) break;
-      problem = `the project could not be listed to confirm it (${describe(error)})`;
-      continue;
-    }
-    for (const job of [...open.values()]) {
-      const graph = listing.get(job.graphId);
-      const kind = graph?.state.kind;
-      if (kind === job.goal) settle(job, { jobStatus: 'success' });
-      else if (kind === ON_THE_WAY[job.goal]) continue;
-      else {
-        stats.jobReads++;
-        const found = await explain(client, projectId, job, graph, deadline);
-        if (found === undefined) continue;
-        if ('note' in found && !('jobStatus' in found)) notes.set(job.graphId, found.note);
-        else settle(job, found);
+    // A few jobs in a large project: reading each job costs fewer requests than listing it all.
+    const pages = listed === undefined ? 0 : Math.ceil(listed / pageSize);
+    const readJobs = open.size < pages && [...open.values()].every((job) => job.jobId !== undefined);
+    let listing: Map<string, Graph> | undefined;
+    if (!readJobs) {
+      try {
+        stats.listings++;
+        listing = new Map((await client.listGraphs(projectId, { deadline })).map((g) => [g.id, g]));
+        listed = listing.size;
+        problem = undefined;
+      } catch (error) {
+        if (isOutOfTime(error)) break;
+        problem = `the project could not be listed to confirm it (${describe(error)})`;
+        continue;
       }
     }
+    const unexplained = [...open.values()].filter((job) => {
+      const kind = listing?.get(job.graphId)?.state.kind;
+      if (listing && kind === job.goal) settle(job, { jobStatus: 'success' });
+      return !(listing && (kind === job.goal || kind === ON_THE_WAY[job.goal]));
+    });
+    // Read at once: the transport bounds how many are in flight.
+    const found = await Promise.all(
+      unexplained.map((job) => {
+        stats.jobReads++;
+        return explain(client, projectId, job, listing?.get(job.graphId), deadline, listing !== undefined);
+      }),
+    );
+    found.forEach((f, i) => {
+      const job = unexplained[i]!;
+      if (f === undefined) return;
+      if ('note' in f && !('jobStatus' in f)) notes.set(job.graphId, f.note);
+      else settle(job, f);
+    });
   }
   for (const job of open.values()) {
     verdicts.set(job.graphId, {
@@ -117,10 +139,13 @@ async function explain(
   job: PendingJob,
   graph: Graph | undefined,
   deadline: number,
+  wasListed: boolean,
 ): Promise<JobVerdict | { readonly note: string } | undefined> {
-  const seen = graph
-    ? `the graph is ${graph.state.kind} (status ${graph.status})`
-    : 'the graph is no longer listed';
+  const seen = !wasListed
+    ? 'the project was not listed'
+    : graph
+      ? `the graph is ${graph.state.kind} (status ${graph.status})`
+      : 'the graph is no longer listed';
   if (job.jobId === undefined) {
     return { jobStatus: 'failed', failReason: `${seen}, and the job id is unknown (its answer was lost)` };
   }
@@ -133,8 +158,11 @@ async function explain(
           failReason: read.failReason ?? `the job failed without a reason; ${seen}`,
         };
       case 'success':
-        // Done, and something else moved the graph since (an operator, the platform).
-        return { jobStatus: 'success', note: `the job succeeded; ${seen} now` };
+        // Read without a listing, success is all there is to say; after one, something else
+        // moved the graph since (an operator, the platform).
+        return wasListed
+          ? { jobStatus: 'success', note: `the job succeeded; ${seen} now` }
+          : { jobStatus: 'success' };
       default:
         return undefined;
     }

@@ -166,4 +166,41 @@ describe('Function: confirmJobs', () => {
     expect(verdicts.get('a')).toEqual({ jobStatus: 'success' });
     expect(calls).toEqual({ list: 2, job: 0 });
   });
+
+  it('reads the jobs instead when fewer are open than the listing has pages', async () => {
+    const { client, calls } = fakeClient(
+      [{}],
+      [
+        { jobId: 'j', status: 'running' },
+        { jobId: 'j', status: 'success' },
+      ],
+    );
+    const { verdicts } = await confirmJobs({
+      client,
+      projectId: 'p',
+      jobs: [stop('a')],
+      deadline: 1_000,
+      clock: fakeClock(),
+      poll,
+      graphsInProject: 1_000, // ten pages against one job
+    });
+    expect(verdicts.get('a')).toEqual({ jobStatus: 'success' });
+    expect(calls).toEqual({ list: 0, job: 2 });
+  });
+
+  it('lists when a job id is unknown, even in a large project', async () => {
+    const { client, calls } = fakeClient([{ a: '900' }]);
+    const pending: PendingJob = { graphId: 'a', jobId: undefined, goal: 'stopped' };
+    const { verdicts } = await confirmJobs({
+      client,
+      projectId: 'p',
+      jobs: [pending],
+      deadline: 1_000,
+      clock: fakeClock(),
+      poll,
+      graphsInProject: 1_000,
+    });
+    expect(verdicts.get('a')).toEqual({ jobStatus: 'success' });
+    expect(calls).toEqual({ list: 1, job: 0 });
+  });
 });

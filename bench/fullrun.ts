@@ -13,10 +13,11 @@ import { countByKind, fleet, GRAPHS, LATENCY_MS, PAGE_SIZE, projectIds, stopsByG
 import { LAMBDA_128_MB, type Memory, runHandler } from './lambda.js';
 
 // The handler reads the real clock: `off` is in off-hours at any instant but the first minute of
-// the year, `on` the other way round.
+// the year, `on` in on-hours at any instant but that minute (a start firing at every minute would
+// cancel its own stop, which the config refuses).
 export const SCHEDULES = {
   off: { timezone: 'UTC', stop: '* * * * *', start: '0 0 1 1 *' },
-  on: { timezone: 'UTC', stop: '0 0 1 1 *', start: '* * * * *' },
+  on: { timezone: 'UTC', stop: '0 0 1 1 *', start: '1 0 1 1 *' },
 };
 
 type Role = 'stop-if-running' | 'on-hours' | 'skip-until' | 'not-configured';

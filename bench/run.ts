@@ -134,7 +134,7 @@ async function fullRunSection(bundle: string): Promise<FullRun> {
       [
         'list',
         e.byKind.list!,
-        `${PROJECTS} projects × ${e.listsPerProject.pages} page(s) to plan, then ${e.confirmationLists} to confirm the stops`,
+        `${PROJECTS} projects × ${e.listsPerProject.pages} page(s) to plan, then ${e.confirmationLists} to confirm (a page per project with stops)`,
       ],
       ['stop', e.byKind.stop!, `${e.expectedStops}: one per running off-hours graph`],
       ['job reads', e.jobReads, '0 without faults: stops are confirmed by listing'],

@@ -1,7 +1,9 @@
 /** Configs and ledger windows for the report's tests, written out by hand. */
-import type { LedgerWindow } from '../../lib/ledger/types.js';
+import { readFileSync, writeFileSync } from 'node:fs';
+import type { Ledger, LedgerWindow, OpenWindowInput } from '../../lib/ledger/types.js';
 import { parseConfig } from '../../lib/schedule/config.js';
 import type { Config } from '../../lib/schedule/types.js';
+import { startWorld, type World } from '../../sandbox/world.js';
 
 export const P1 = '0123456789abcdef0123456789abcdef';
 export const P2 = 'fedcba9876543210fedcba9876543210';
@@ -38,4 +40,56 @@ export function windowOf(spec: WindowSpec): LedgerWindow {
     endedAt: spec.endedAt === undefined ? undefined : new Date(spec.endedAt),
     endedBy: spec.endedAt === undefined ? undefined : 'start',
   };
+}
+
+export const GRAPH_NAMES = ['fraud-detection', 'recommendations', 'search', 'archive'];
+
+/**
+ * Four running graphs of size index 4 under `office` (API v2), the first priced by its entry at
+ * 2/h, the rest by `pricing` (EUR; size 1: 1.25/h, size 4: 12/h per replica); a ledger emulator.
+ */
+export async function startReportWorld(): Promise<World> {
+  const world = await startWorld({
+    graphs: GRAPH_NAMES.map((name, i) => ({
+      projectId: P1,
+      id: gid(i + 1),
+      name,
+      status: '200',
+      sizeIndex: '4',
+    })),
+    schedules: { office: OFFICE },
+    projects: [
+      {
+        projectId: P1,
+        apiVersion: 'v2',
+        graphs: GRAPH_NAMES.map((name, i) => ({ id: gid(i + 1), name, schedule: 'office' })),
+      },
+    ],
+    ledger: true,
+  });
+  // What the world's own config cannot say: prices.
+  const config = JSON.parse(readFileSync(world.configPath, 'utf8'));
+  config.pricing = { currency: 'EUR', hourly: { '1': 1.25, '4': 12 } };
+  config.projects[0].graphs[0].hourlyPrice = 2;
+  writeFileSync(world.configPath, JSON.stringify(config));
+  return world;
+}
+
+/** Writes one window of graph `gid(graph)` to the world's ledger, closed when `endedAt` is given. */
+export async function recordWindow(
+  ledger: Ledger,
+  graph: number,
+  stoppedAt: string,
+  endedAt?: string,
+  more: Partial<OpenWindowInput> = {},
+): Promise<void> {
+  const opened = await ledger.openWindow({
+    projectId: P1,
+    graphId: gid(graph),
+    stoppedAt: new Date(stoppedAt),
+    runId: `test-${graph}-${stoppedAt}`,
+    schedule: 'office',
+    ...more,
+  });
+  if (endedAt) await ledger.closeWindow(opened.window, { endedAt: new Date(endedAt), endedBy: 'start' });
 }

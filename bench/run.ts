@@ -69,7 +69,9 @@ try {
     );
     say(`Wrote bench/results/latest.json; ${s(performance.now() - began)} in all.`);
   } else {
-    say(`${s(performance.now() - began)} in all (some sections only: nothing written).`);
+    say(
+      `${s(performance.now() - began)} in all (${SMOKE ? 'smoke' : 'some sections only'}: nothing written).`,
+    );
   }
 } finally {
   rmSync(work, { recursive: true, force: true });

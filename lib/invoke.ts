@@ -4,7 +4,7 @@
  * `report`, read the ledger and return the savings report (no GES call).
  */
 import { randomUUID } from 'node:crypto';
-import { type Clock, systemClock } from './clock.js';
+import { type Clock, systemClock, timerMs } from './clock.js';
 import { CredentialResolver, type SecretSource } from './credentials.js';
 import type { Environment } from './env.js';
 import { GraphsFailedError } from './errors.js';
@@ -54,7 +54,7 @@ export async function invoke(event: unknown, options: InvokeOptions): Promise<In
   const deadline = started + options.remainingMs - safetyMarginMs(options.remainingMs);
   if (request.action === 'report') {
     const { from, to } = request;
-    const signal = AbortSignal.timeout(Math.max(0, Math.floor(deadline - started)));
+    const signal = AbortSignal.timeout(timerMs(deadline - started));
     return savingsReport({ config, ledger: options.ledger, from, to, now, signal });
   }
   const credentials = new CredentialResolver({
@@ -63,7 +63,7 @@ export async function invoke(event: unknown, options: InvokeOptions): Promise<In
     envCredentials: options.env.envCredentials,
     // Cancels a secret read that outlives the run, so no request is left open behind the summary.
     // Lambda gives whole milliseconds, other callers may not; AbortSignal.timeout takes integers only.
-    signal: AbortSignal.timeout(Math.max(0, Math.floor(deadline - started))),
+    signal: AbortSignal.timeout(timerMs(deadline - started)),
   });
   return runRequest(request, now, {
     config,

@@ -8,6 +8,8 @@
  * still waits for a slot (which would let several leave at once later: the burst a gateway
  * bucket refuses). Throughput is min(rate, concurrency / latency) either way.
  */
+
+import { timerMs } from '../clock.js';
 import type { AdaptiveRate, Answer } from './adaptive-rate.js';
 
 export type Release = () => void;
@@ -124,8 +126,4 @@ export const timerSleep: Sleep = (ms, signal) =>
     signal?.addEventListener('abort', done, { once: true });
   });
 
-/** Whole ms in [0, 2^31 - 1]: rounded up (never wake early), and within what timers accept. */
-export function timerMs(ms: number): number {
-  if (Number.isNaN(ms)) return 0;
-  return Math.min(2_147_483_647, Math.max(0, Math.ceil(ms)));
-}
+export { timerMs };

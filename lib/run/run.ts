@@ -3,7 +3,7 @@
  * the time budget) → report. `now` is read once by the caller and passed in; `dryRun` is handled
  * here and nowhere else. One project's failure, of any kind, fails that project's graphs only.
  */
-import type { Clock } from '../clock.js';
+import { type Clock, timerMs } from '../clock.js';
 import type { CredentialResolver } from '../credentials.js';
 import { EventError } from '../errors.js';
 import type { Transport, TransportOptions } from '../http/transport.js';
@@ -144,7 +144,7 @@ async function reconcile(
     ledger: {
       ledger: deps.ledger,
       // Ledger calls end with the run: whole ms, as AbortSignal.timeout requires.
-      signal: AbortSignal.timeout(Math.max(0, Math.floor(deps.deadline - clock.now()))),
+      signal: AbortSignal.timeout(timerMs(deps.deadline - clock.now())),
       log,
       runId: deps.runId,
       problems: ledgerProblems,
@@ -153,6 +153,7 @@ async function reconcile(
   };
   const read = (project: ProjectConfig) =>
     readProject(project, {
+      config,
       credentials: deps.credentials,
       log,
       now: clock.now,

@@ -3,13 +3,19 @@
  * sandbox: a v1.0 and a v2 project with the tag (v1.0 serves tags as Key/Value, v2 as key/value),
  * and a project without it whose graphs carry the same tag.
  */
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
 import { EventError, GraphsFailedError } from '../../lib/errors.js';
 import type { GraphResult, PlanResult } from '../../lib/run/types.js';
+import { DEFAULT_FIXTURE } from '../../sandbox/cli-args.js';
+import { loadFixture } from '../../sandbox/fixture.js';
 import { makeUuid, type SandboxGraph } from '../../sandbox/server.js';
 import { type ConfigProject, startWorld, type World } from '../../sandbox/world.js';
 import { MONDAY_NIGHT, PROJECT_V1, PROJECT_V2, SCHEDULES } from '../support/two-projects.js';
 
+const SANDBOX_CONFIG = fileURLToPath(new URL('../../config/schedule.sandbox.yaml', import.meta.url));
 /** No scheduleTag here: its tagged graph is never touched. */
 const PROJECT_PLAIN = '00112233445566778899aabbccddeeff';
 const TAG_PROJECTS = [
@@ -261,5 +267,38 @@ describe('an ad-hoc stop in a project without scheduleTag', () => {
     const run = await world.invoke({ action: 'stop', graphs: ['foreign-tagged'] }, { now: MONDAY_NIGHT });
     expect(run.error).toBeInstanceOf(EventError);
     expect(world.sandbox.count({ kind: 'stop' })).toBe(0);
+  });
+});
+
+describe('the demo: sandbox/fixtures/demo.yaml with config/schedule.sandbox.yaml', () => {
+  /** 20:00 in Shanghai (nightly-shanghai is off), 07:00 in New York (nightly-new-york is on). */
+  const SHANGHAI_NIGHT = new Date('2026-03-02T12:00:00Z');
+
+  it('manages the tagged graphs of both projects and leaves the opted-out one alone', async () => {
+    const raw = parse(readFileSync(SANDBOX_CONFIG, 'utf8')) as {
+      schedules: Record<string, unknown>;
+      projects: (ConfigProject & { endpoint?: string })[];
+    };
+    const fixture = await loadFixture(DEFAULT_FIXTURE);
+    const demo = await startWorld({
+      graphs: fixture.graphs,
+      schedules: raw.schedules,
+      projects: raw.projects.map(({ endpoint: _endpoint, ...p }) => p),
+    });
+    try {
+      const run = await demo.invoke({ action: 'reconcile', dryRun: true }, { now: SHANGHAI_NIGHT });
+      const byName = new Map(results(run).map((r) => [r.graphName, r]));
+      expect(byName.get('nightly-etl')).toMatchObject({ outcome: 'would-stop', selectedBy: 'tag' });
+      expect(byName.get('search-index')).toMatchObject({
+        outcome: 'skipped',
+        reason: 'on-hours',
+        selectedBy: 'tag',
+      });
+      expect(byName.get('fraud-detection')).toMatchObject({ selectedBy: 'entry' });
+      expect(byName.has('ml-scratch')).toBe(false);
+      expect(byName.has('archived-2024')).toBe(false);
+    } finally {
+      await demo.close();
+    }
   });
 });

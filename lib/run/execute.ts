@@ -84,6 +84,8 @@ function refOf(target: ResolvedTarget) {
 }
 
 function offHours(target: ResolvedTarget, context: Context): boolean {
+  // A tag value that names no schedule fails its graph (its problem): there is no window to evaluate.
+  if (target.problem && target.selectedBy === 'tag') return false;
   return context.windows.windowOf(target.graph.schedule).offHours;
 }
 

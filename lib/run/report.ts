@@ -72,8 +72,9 @@ export function summarize(options: {
   requests?: RequestStats | undefined;
   graphsInOffHours?: number | undefined;
   ledgerErrors?: readonly string[] | undefined;
+  note?: string | undefined;
 }): Summary {
-  const { runId, request, at, results, requests, graphsInOffHours, ledgerErrors } = options;
+  const { runId, request, at, results, requests, graphsInOffHours, ledgerErrors, note } = options;
   const counts = countOutcomes(results);
   if (request.action === 'plan') {
     counts.wouldStop = results.filter(
@@ -90,6 +91,7 @@ export function summarize(options: {
     ...(requests ? { requests } : {}),
     ...(graphsInOffHours === undefined ? {} : { graphsInOffHours }),
     ...(ledgerErrors && ledgerErrors.length > 0 ? { ledgerErrors } : {}),
+    ...(note === undefined ? {} : { note }),
   };
 }
 

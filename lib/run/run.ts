@@ -14,7 +14,7 @@ import { isSkipped } from '../schedule/offhours.js';
 import { actOnProject, type Context } from './execute.js';
 import { type ReadProject, readProject } from './project.js';
 import { errorFields, logResult, summarize } from './report.js';
-import { configuredTargets, projectsInScope, selectTargets } from './targets.js';
+import { configuredTargets, projectsInScope, type ResolvedTarget, selectTargets } from './targets.js';
 import {
   type GraphResult,
   Outcome,
@@ -52,7 +52,9 @@ export async function runRequest(request: RunRequest, now: Date, deps: RunDepend
     throw new EventError('the report action is answered by lib/report, not by a run');
   const at = request.action === 'plan' ? (request.at ?? now) : now;
   const { results, ...extra } =
-    request.action === 'plan' ? { results: planAll(deps.config, at) } : await reconcile(request, now, deps);
+    request.action === 'plan'
+      ? { results: planAll(deps.config, at), note: planNote(deps.config) }
+      : await reconcile(request, now, deps);
   for (const result of results) if ('outcome' in result) logResult(deps.log, result);
   return summarize({ runId: deps.runId, request, at, results, ...extra });
 }
@@ -76,6 +78,16 @@ export function planAll(config: Config, at: Date): PlanResult[] {
       ...iso('nextStart', window.nextStart),
     };
   });
+}
+
+/** A plan reads the config only: it cannot see the graphs a `scheduleTag` selects, and says so. */
+function planNote(config: Config): string | undefined {
+  const tagged = config.projects.filter((p) => p.scheduleTag !== undefined).map((p) => p.projectId);
+  if (tagged.length === 0) return undefined;
+  return (
+    `plan reads the configuration only: graphs that project${tagged.length > 1 ? 's' : ''} ${tagged.join(', ')} ` +
+    'select by their scheduleTag are not shown; a dry run ({"dryRun": true}) lists them'
+  );
 }
 
 function iso<K extends string>(key: K, date: Date | undefined): Partial<Record<K, string>> {
@@ -193,11 +205,9 @@ async function actOnProjects(
       await Promise.all(
         projects.map((project) => {
           const targets = selected.filter((t) => t.project === project);
-          const entries = targets.map((t) => ({
-            id: t.live?.id ?? t.graph.id,
-            name: t.live?.name ?? t.graph.name,
-          }));
-          return isolated(project, entries, log, () => actOnProject(targets, clients.get(project), context));
+          return isolated(project, targets.map(entryOf), log, () =>
+            actOnProject(targets, clients.get(project), context),
+          );
         }),
       )
     ).flat();
@@ -206,14 +216,18 @@ async function actOnProjects(
   // endpoint in one project never eats the time of the others.
   return (
     await Promise.all(
-      projects.map((project) =>
-        isolated(project, project.graphs, log, async () => {
-          const { client, targets } = await read(project);
-          return actOnProject(targets, client, context);
-        }),
-      ),
+      projects.map(async (project) => {
+        // readProject turns its own failures into failed targets; what it read (tag-selected
+        // graphs included) is what a failure after it must answer for.
+        const { client, targets } = await read(project);
+        return isolated(project, targets.map(entryOf), log, () => actOnProject(targets, client, context));
+      }),
     )
   ).flat();
+}
+
+function entryOf(t: ResolvedTarget) {
+  return { id: t.live?.id ?? t.graph.id, name: t.live?.name ?? t.graph.name };
 }
 
 /**

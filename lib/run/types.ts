@@ -115,10 +115,12 @@ export interface Summary {
   readonly counts: Counts;
   /** Absent for a plan, which calls no API. */
   readonly requests?: RequestStats;
-  /** Scheduled runs: configured graphs whose schedule was in off-hours at `at`. */
+  /** Scheduled runs: managed graphs (entries and tag-selected) whose schedule was in off-hours at `at`. */
   readonly graphsInOffHours?: number;
   /** What went wrong with the ledger of stop windows (the run then fails loudly). */
   readonly ledgerErrors?: readonly string[];
+  /** What the summary cannot show (a plan does not see tag-selected graphs). */
+  readonly note?: string;
 }
 
 /** Result codes that are not errors thrown by this project but still explain a failed graph. */

@@ -262,6 +262,17 @@ describe.each(TAG_PROJECTS)('an ad-hoc stop or a dry run, $version project', (p)
   });
 });
 
+describe('a plan', () => {
+  it('reads the configuration only, and says that it cannot show tag-selected graphs', async () => {
+    const run = await world.invoke({ action: 'plan' }, { now: MONDAY_NIGHT });
+    expect(world.sandbox.requests).toEqual([]);
+    expect(run.summary && 'note' in run.summary ? run.summary.note : undefined).toMatch(
+      /^plan reads the configuration only: graphs that projects [0-9a-f, ]+ select by their scheduleTag are not shown; a dry run/,
+    );
+    expect(results(run).every((r) => r.selectedBy === undefined)).toBe(true);
+  });
+});
+
 describe('an ad-hoc stop in a project without scheduleTag', () => {
   it('refuses its tagged graph: the tag means nothing there', async () => {
     const run = await world.invoke({ action: 'stop', graphs: ['foreign-tagged'] }, { now: MONDAY_NIGHT });

@@ -11,7 +11,6 @@ import { GraphsFailedError } from './errors.js';
 import type { TransportOptions } from './http/transport.js';
 import type { Ledger } from './ledger/types.js';
 import type { Log } from './log.js';
-import { savingsReport } from './report/report.js';
 import type { SavingsReport } from './report/types.js';
 import { parseEvent } from './run/events.js';
 import { runRequest } from './run/run.js';
@@ -55,6 +54,8 @@ export async function invoke(event: unknown, options: InvokeOptions): Promise<In
   if (request.action === 'report') {
     const { from, to } = request;
     const signal = AbortSignal.timeout(timerMs(deadline - started));
+    // Loaded by reports only: a scheduled run never parses it.
+    const { savingsReport } = await import('./report/report.js');
     return savingsReport({ config, ledger: options.ledger, from, to, now, signal });
   }
   const credentials = new CredentialResolver({

@@ -56,7 +56,14 @@ export function computeSavings(input: SavingsInput): Savings {
   const unpriced: UnpricedGraph[] = [];
   const projects = new Map<string, Sums>();
   const all: Sums = { hours: 0, saved: 0, unpricedHours: 0 };
-  for (const key of [...byGraph.keys()].sort()) {
+  // By project, then as an operator knows the graph: by name, else by id.
+  const label = (key: string) => [key.slice(0, key.indexOf('/')), entries.get(key)?.name ?? key] as const;
+  const order = [...byGraph.keys()].sort((a, b) => {
+    const [pa, na] = label(a);
+    const [pb, nb] = label(b);
+    return pa.localeCompare(pb) || na.localeCompare(nb);
+  });
+  for (const key of order) {
     const windows = byGraph.get(key)!.sort((a, b) => a.stoppedAt.getTime() - b.stoppedAt.getTime());
     const { projectId, graphId } = windows[0]!;
     const entry = entries.get(key);

@@ -75,13 +75,13 @@ describe('npm run report', () => {
       'total',
       ...Array(4).fill('forecast'),
     ]);
-    expect(['graphName', 'hoursStopped', 'hourlyPrice', 'saved'].map((n) => cell(rows[0], n))).toEqual([
+    expect(['graphName', 'hoursStopped', 'hourlyPrice', 'saved'].map((n) => cell(rows[1], n))).toEqual([
       'fraud-detection',
       '11',
       '2',
       '22',
     ]);
-    expect(cell(rows[1], 'note')).toMatch(/no price for size index "2"/);
+    expect(cell(rows[0], 'note')).toMatch(/no price for size index "2"/);
     expect(['hoursStopped', 'saved', 'currency'].map((n) => cell(rows[3], n))).toEqual(['111', '22', 'EUR']);
     expect(['graphName', 'offHoursPerWeek', 'savedPerMonth'].map((n) => cell(rows[4], n))).toEqual([
       'fraud-detection',

@@ -53,12 +53,12 @@ describe('report: from the ledger through invoke', () => {
         saved,
       })),
     ).toEqual([
+      { graphName: 'archive', hoursStopped: 10, hourlyPrice: undefined, saved: undefined },
       { graphName: 'fraud-detection', hoursStopped: 6, hourlyPrice: 2, saved: 12 },
       { graphName: 'recommendations', hoursStopped: 4, hourlyPrice: 24, saved: 96 },
       { graphName: 'search', hoursStopped: 28, hourlyPrice: 1.25, saved: 35 },
-      { graphName: 'archive', hoursStopped: 10, hourlyPrice: undefined, saved: undefined },
     ]);
-    expect(report?.graphs[2]?.open).toBe(true);
+    expect(report?.graphs.map((g) => g.open)).toEqual([false, false, false, true]);
     expect(report?.unpriced).toEqual([
       expect.objectContaining({
         graphName: 'archive',
@@ -129,10 +129,10 @@ describe('report: from the ledger through invoke', () => {
     const { report } = await world.invoke(REPORT, { now: new Date('2026-11-02T23:00:00Z') });
     expect(world.sandbox.requests.length).toBe(requests);
     expect(report?.graphs.map((g) => [g.graphName, g.sizeIndex, g.hourlyPrice])).toEqual([
+      ['archive', '4', 12],
       ['fraud-detection', '4', 2],
       ['recommendations', '4', 12],
       ['search', '4', 12],
-      ['archive', '4', 12],
     ]);
     for (const g of report?.graphs ?? []) expect(g.hoursStopped).toBeGreaterThan(2.9);
   });

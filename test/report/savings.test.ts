@@ -201,6 +201,41 @@ describe('Function: computeSavings, prices', () => {
   });
 });
 
+describe('Function: computeSavings, order', () => {
+  it('lists graphs by project, then by name (else id), as an operator knows them', () => {
+    const config = configOf({
+      schedules: { office: OFFICE },
+      projects: [
+        { projectId: P2, region: 'cn-north-4', graphs: [{ id: gid(4), name: 'alpha', schedule: 'office' }] },
+        {
+          projectId: P1,
+          region: 'cn-north-4',
+          graphs: [
+            { id: gid(1), name: 'zulu', schedule: 'office' },
+            { id: gid(2), name: 'mike', schedule: 'office' },
+          ],
+        },
+      ],
+    });
+    const at = { stoppedAt: '2026-11-02T20:00:00Z', endedAt: '2026-11-03T06:00:00Z' };
+    const { graphs } = savingsOf(
+      [
+        { graph: 4, projectId: P2, ...at },
+        { graph: 1, ...at },
+        { graph: 3, ...at },
+        { graph: 2, ...at },
+      ],
+      { config },
+    );
+    expect(graphs.map((g) => [g.projectId, g.graphName ?? g.graphId])).toEqual([
+      [P1, gid(3)],
+      [P1, 'mike'],
+      [P1, 'zulu'],
+      [P2, 'alpha'],
+    ]);
+  });
+});
+
 describe('Function: computeSavings, nothing to count', () => {
   it('reports zero totals and no graphs for no windows', () => {
     expect(savingsOf([])).toEqual({

@@ -53,6 +53,8 @@ export async function actOnProject(
   targets: readonly ResolvedTarget[],
   client: GesClient | undefined,
   context: Context,
+  /** How many graphs the project listed: confirming a few jobs in a large project reads them instead. */
+  listed?: number | undefined,
 ): Promise<GraphResult[]> {
   const windows = await readWindows(
     targets.filter((t) => needsWindow(t, context)).map(refOf),
@@ -75,7 +77,7 @@ export async function actOnProject(
       ),
     ),
   );
-  const confirmed = await confirm(acted, client, context);
+  const confirmed = await confirm(acted, client, context, listed);
   return Promise.all(confirmed.map((a) => settleWindow(a, context)));
 }
 
@@ -208,7 +210,12 @@ async function recorded(result: GraphResult, target: ResolvedTarget, context: Co
 }
 
 /** Confirms this project's accepted stops and starts with listings (when the config asks for it). */
-async function confirm(acted: Acted[], client: GesClient | undefined, context: Context): Promise<Acted[]> {
+async function confirm(
+  acted: Acted[],
+  client: GesClient | undefined,
+  context: Context,
+  listed: number | undefined,
+): Promise<Acted[]> {
   const { deps } = context;
   const jobs = acted.flatMap((a) =>
     a.goal && a.result.graphId !== undefined
@@ -225,6 +232,7 @@ async function confirm(acted: Acted[], client: GesClient | undefined, context: C
       deadline: deps.deadline,
       clock: deps.clock,
       poll: deps.poll ?? DEFAULT_POLL,
+      graphsInProject: listed,
     }));
   } catch (error) {
     // The requests went out: keep their job ids, and fail them loudly, since nothing confirmed them.

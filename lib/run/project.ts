@@ -30,6 +30,8 @@ export interface ProjectReader {
 export interface ReadProject {
   readonly client: GesClient | undefined;
   readonly targets: ResolvedTarget[];
+  /** How many graphs the project lists (undefined when it could not be listed). */
+  readonly listed?: number | undefined;
 }
 
 /** GES's answers for a graph that does not exist (any more). */
@@ -43,15 +45,18 @@ export async function readProject(project: ProjectConfig, reader: ProjectReader)
     // The resolver aborts its reads at the deadline; this also bounds a source that ignores that.
     const credentials = await beforeDeadline(reader.credentials.resolve(project.credentialsSecret), reader);
     client = reader.newClient(project, credentials);
-    const listing = await client.listGraphs(project.projectId, { deadline: reader.deadline });
+    const listing = await listConfirmingNames(client, project, targets, reader);
     const missing = missingIds(targets, listing);
     const found = await Promise.all(
       missing.map((id) => readIfExists(client!, project.projectId, id, reader)),
     );
     const resolved = resolveProject(
       project,
-      [...listing, ...found.filter((g) => g !== undefined)],
+      [...listing, ...found.filter((g): g is Graph => g !== undefined && !('failed' in g))],
       tagScope(project, reader),
+    );
+    const unread = new Map(
+      missing.flatMap((id, i) => (found[i] && 'failed' in found[i] ? [[id, found[i].failed]] : [])),
     );
     if (resolved.byTag) {
       reader.log.info('graphs selected by tag', {
@@ -60,7 +65,7 @@ export async function readProject(project: ProjectConfig, reader: ProjectReader)
         ...resolved.byTag,
       });
     }
-    return { client, targets: resolved.targets };
+    return { client, targets: resolved.targets.map((t) => withUnread(t, unread)), listed: listing.length };
   } catch (error) {
     const { errorCode, message } = errorFields(error);
     reader.log.error('project failed', { projectId: project.projectId, errorCode, error: message });
@@ -88,6 +93,38 @@ function tagScope(project: ProjectConfig, reader: ProjectReader): TagScope {
   };
 }
 
+/**
+ * The listing, taken twice when a configured name is not in it: a graph created and another
+ * deleted between two pages keep the count the same but shift the pages, which can hide a graph.
+ * Ids are read directly instead (below); a name can only be listed.
+ */
+async function listConfirmingNames(
+  client: GesClient,
+  project: ProjectConfig,
+  targets: readonly Target[],
+  reader: ProjectReader,
+): Promise<Graph[]> {
+  const first = await client.listGraphs(project.projectId, { deadline: reader.deadline });
+  const names = new Set(first.map((g) => g.name));
+  const unseen = targets.some(
+    (t) => t.graph.id === undefined && t.graph.name !== undefined && !names.has(t.graph.name),
+  );
+  if (!unseen) return first;
+  // The newer listing alone: a graph only the first showed was deleted in between.
+  return client.listGraphs(project.projectId, { deadline: reader.deadline });
+}
+
+/** A configured id whose direct read failed: that graph fails with the read's error, not the project. */
+function withUnread(target: ResolvedTarget, unread: ReadonlyMap<string, unknown>): ResolvedTarget {
+  const id = target.graph.id;
+  if (id === undefined || target.live !== undefined || !unread.has(id)) return target;
+  const { errorCode, message } = errorFields(unread.get(id));
+  return {
+    ...target,
+    problem: { errorCode, message: `graph ${id} is not listed and could not be read: ${message}` },
+  };
+}
+
 function missingIds(targets: readonly Target[], listing: readonly Graph[]): string[] {
   const listed = new Set(listing.map((g) => g.id));
   const ids = targets
@@ -96,19 +133,19 @@ function missingIds(targets: readonly Target[], listing: readonly Graph[]): stri
   return [...new Set(ids)];
 }
 
-/** The graph, or undefined when GES says it does not exist; any other failure fails the project. */
+/** The graph; undefined when GES says it does not exist; the error when the read failed otherwise. */
 async function readIfExists(
   client: GesClient,
   projectId: string,
   graphId: string,
   reader: ProjectReader,
-): Promise<Graph | undefined> {
+): Promise<Graph | { readonly failed: unknown } | undefined> {
   try {
     return await client.getGraph(projectId, graphId, { deadline: reader.deadline });
   } catch (error) {
     if (error instanceof GesHttpError && (error.status === 404 || GONE_CODES.has(error.gesCode ?? '')))
       return undefined;
-    throw error;
+    return { failed: error };
   }
 }
 

@@ -196,7 +196,7 @@ async function actOnProjects(
     // Names may point into any project: every listing first, so that an unknown or ambiguous
     // name refuses the request before anything is stopped.
     const listed = await Promise.all(projects.map(read));
-    const clients = new Map(projects.map((p, i) => [p, listed[i]!.client]));
+    const byProject = new Map(projects.map((p, i) => [p, listed[i]!]));
     const selected = selectTargets(
       request,
       listed.flatMap((l) => l.targets),
@@ -205,8 +205,9 @@ async function actOnProjects(
       await Promise.all(
         projects.map((project) => {
           const targets = selected.filter((t) => t.project === project);
+          const { client, listed: size } = byProject.get(project)!;
           return isolated(project, targets.map(entryOf), log, () =>
-            actOnProject(targets, clients.get(project), context),
+            actOnProject(targets, client, context, size),
           );
         }),
       )
@@ -219,8 +220,10 @@ async function actOnProjects(
       projects.map(async (project) => {
         // readProject turns its own failures into failed targets; what it read (tag-selected
         // graphs included) is what a failure after it must answer for.
-        const { client, targets } = await read(project);
-        return isolated(project, targets.map(entryOf), log, () => actOnProject(targets, client, context));
+        const { client, targets, listed } = await read(project);
+        return isolated(project, targets.map(entryOf), log, () =>
+          actOnProject(targets, client, context, listed),
+        );
       }),
     )
   ).flat();

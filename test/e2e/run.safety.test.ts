@@ -2,12 +2,14 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Clock } from '../../lib/clock.js';
 import type { GraphResult } from '../../lib/run/types.js';
+import { makeUuid } from '../../sandbox/server.js';
 import { startWorld, type World } from '../../sandbox/world.js';
 import {
   graphId,
   MONDAY_NIGHT,
   PROJECT_V1,
   PROJECT_V2,
+  SCHEDULES,
   STOPPED_ROWS,
   twoProjectWorld,
 } from '../support/two-projects.js';
@@ -83,6 +85,86 @@ describe('isolation between projects', () => {
     const others = results(run).filter((r) => r.projectId === healthy);
     expect(others.filter((r) => r.outcome === 'stopped')).toHaveLength(STOPPED_ROWS.length);
     expect(others.filter((r) => r.outcome === 'stopped').every((r) => r.jobStatus === 'success')).toBe(true);
+  });
+});
+
+describe('a listing that changes while it is paged, and graphs read directly', () => {
+  const P = 'fedcba9876543210fedcba9876543210';
+  const g = (i: number) => ({
+    projectId: P,
+    id: makeUuid(P, i),
+    name: `g-${String(i).padStart(2, '0')}`,
+    status: '200',
+  });
+
+  it('finds a graph by name that a delete and a create between two pages hid', async () => {
+    const graphs = Array.from({ length: 15 }, (_, i) => g(i));
+    world = await startWorld({
+      graphs,
+      schedules: SCHEDULES,
+      projects: [
+        { projectId: P, apiVersion: 'v2', graphs: graphs.map((x) => ({ name: x.name, schedule: 'nights' })) },
+      ],
+      sandbox: {
+        maxPageSize: 10,
+        // After page 1, g-00 is deleted and a graph created at the end: the count stays 15, and
+        // page 2 (offset 10) starts at g-11, so g-10 is on neither page.
+        listMutations: [{ projectId: P, afterPages: 1, remove: [g(0).id], add: [g(99)] }],
+      },
+    });
+    const run = await world.invoke(scheduled, { now: MONDAY_NIGHT });
+    const byName = (name: string) => results(run).find((r) => r.graphName === name);
+    expect(byName('g-10')).toMatchObject({ outcome: 'stopped' });
+    expect(byName('g-00')).toMatchObject({ outcome: 'failed', errorCode: 'GES.7000' }); // really deleted
+    expect(world.sandbox.count({ kind: 'stop' })).toBe(14);
+  });
+
+  it('fails only the graph whose direct read failed, not its project', async () => {
+    const graphs = [g(0), g(1)];
+    world = await startWorld({
+      graphs,
+      schedules: SCHEDULES,
+      projects: [
+        {
+          projectId: P,
+          apiVersion: 'v2',
+          graphs: [
+            ...graphs.map((x) => ({ id: x.id, schedule: 'nights' })),
+            { id: makeUuid(P, 7), schedule: 'nights' },
+          ],
+        },
+      ],
+      sandbox: { faults: [{ kinds: ['get'], effect: { type: 'status', status: 500, gesCode: 'GES.7006' } }] },
+    });
+    const run = await world.invoke(scheduled, { now: MONDAY_NIGHT });
+    const byId = (i: number) => results(run).find((r) => r.graphId === makeUuid(P, i));
+    expect(byId(7)).toMatchObject({ outcome: 'failed', errorCode: 'GES.7006' });
+    expect(byId(7)?.message).toMatch(/^graph [0-9a-f-]+ is not listed and could not be read: /);
+    expect(byId(0)).toMatchObject({ outcome: 'stopped' });
+    expect(byId(1)).toMatchObject({ outcome: 'stopped' });
+  });
+
+  it('calls a configured id missing only once GES says so when read directly', async () => {
+    world = await startWorld({
+      graphs: [g(0)],
+      schedules: SCHEDULES,
+      projects: [
+        {
+          projectId: P,
+          apiVersion: 'v2',
+          graphs: [
+            { id: g(0).id, schedule: 'nights' },
+            { id: makeUuid(P, 7), schedule: 'nights' },
+          ],
+        },
+      ],
+    });
+    const run = await world.invoke(scheduled, { now: MONDAY_NIGHT });
+    expect(results(run).find((r) => r.graphId === makeUuid(P, 7))).toMatchObject({
+      outcome: 'failed',
+      errorCode: 'GES.7000',
+    });
+    expect(world.sandbox.count({ kind: 'get' })).toBe(1);
   });
 });
 

@@ -1,5 +1,5 @@
 /**
- * Huawei credentials for each project (design.md §2): a Secrets Manager secret whose SecretString
+ * Huawei credentials for each project (docs/contracts.md §2): a Secrets Manager secret whose SecretString
  * is `{"ak","sk","securityToken"?}`, or the HUAWEICLOUD_SDK_* variables when no secret is named.
  * Each secret is fetched at most once per invocation. No message here ever contains a secret value.
  */

@@ -1,5 +1,5 @@
 /**
- * The one place that reads the process environment (design.md §6). Everything deeper takes these
+ * The one place that reads the process environment (docs/contracts.md §6). Everything deeper takes these
  * values as parameters.
  */
 import type { Credentials } from './ges/types.js';

@@ -1,5 +1,5 @@
 /**
- * Response bodies in the shape of each API generation (ges-api.md): v1.0 camelCase
+ * Response bodies in the shape of each API generation (docs/ges-api.md): v1.0 camelCase
  * (`errorCode`, `graphCount`, `jobId`), v2 snake_case (`error_code`, `graph_count`, `job_id`).
  */
 import type { GraphSnapshot, JobView } from './state.js';

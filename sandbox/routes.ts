@@ -1,4 +1,4 @@
-/** The GES routes of both API generations (ges-api.md, "Endpoints"), and what each answers. */
+/** The GES routes of both API generations (docs/ges-api.md, "Endpoints"), and what each answers. */
 import { errorReply, GesError, graphBody, jobBody, jobIdBody, listBody, type Reply } from './responses.js';
 import type { GraphStore } from './state.js';
 import type { RequestKind, SandboxApiVersion } from './types.js';

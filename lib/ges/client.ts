@@ -1,5 +1,5 @@
 /**
- * The GES management API, v1.0 and v2 (ges-api.md). The client builds paths from checked ids,
+ * The GES management API, v1.0 and v2 (docs/ges-api.md). The client builds paths from checked ids,
  * signs every attempt afresh, lets the transport retry, and parses answers defensively. It never
  * decides what to do with a graph: that is the run's job.
  */

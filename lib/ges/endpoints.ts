@@ -1,4 +1,4 @@
-/** GES endpoints by region (ges-api.md, "Endpoints"). */
+/** GES endpoints by region (docs/ges-api.md, "Endpoints"). */
 
 export const REGION_PATTERN = /^[a-z]{2}(?:-[a-z]+)+-\d{1,3}$/;
 

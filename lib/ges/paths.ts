@@ -1,5 +1,5 @@
 /**
- * The GES API paths of both generations (ges-api.md, "Endpoints"). Every id is checked before it
+ * The GES API paths of both generations (docs/ges-api.md, "Endpoints"). Every id is checked before it
  * is put into a path, so no id can change the path or the query.
  */
 import { InvalidIdError } from '../errors.js';

@@ -1,5 +1,5 @@
 /**
- * Huawei Cloud APIG AK/SK signing, "SDK-HMAC-SHA256" (ges-api.md, "Authentication").
+ * Huawei Cloud APIG AK/SK signing, "SDK-HMAC-SHA256" (docs/ges-api.md, "Signing requests").
  * Pure functions: the date is passed in. The local sandbox verifies with the same canonical form,
  * and the official SDK test vectors pin that form in the tests.
  */

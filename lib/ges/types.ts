@@ -10,7 +10,7 @@ export interface Credentials {
   readonly securityToken?: string | undefined;
 }
 
-/** What a stopper needs to know about a graph's status code (ges-api.md, "Graph status"). */
+/** What a stopper needs to know about a graph's status code (docs/ges-api.md, "Graph status codes"). */
 export type GraphState =
   | { readonly kind: 'running' }
   | { readonly kind: 'stopped' }

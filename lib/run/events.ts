@@ -1,5 +1,5 @@
 /**
- * Turns whatever Lambda hands the function into a RunRequest (design.md §3), or an EventError that
+ * Turns whatever Lambda hands the function into a RunRequest (docs/contracts.md §3), or an EventError that
  * says what is wrong. Runs before any API call.
  */
 import { EventError } from '../errors.js';

@@ -1,4 +1,4 @@
-/** Outcomes in, the summary and its log lines out (design.md §4). */
+/** Outcomes in, the summary and its log lines out (docs/contracts.md §4). */
 import { DeadlineExceededError, GesHttpError, isGesOffhoursError } from '../errors.js';
 import type { Log } from '../log.js';
 import {

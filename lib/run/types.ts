@@ -1,4 +1,4 @@
-/** What a run is asked to do, what it decides per graph, and what it reports (design.md §3–§4). */
+/** What a run is asked to do, what it decides per graph, and what it reports (docs/contracts.md §3–§4). */
 
 export const Action = {
   reconcile: 'reconcile',

@@ -1,5 +1,5 @@
 /**
- * Loading the schedule config (design.md §1): YAML (or JSON) → validated, frozen `Config`, plus
+ * Loading the schedule config (docs/contracts.md §1): YAML (or JSON) → validated, frozen `Config`, plus
  * warnings for the caller to log. Every problem in the file is reported at once in one
  * ConfigError, each with its path and, where the document allows, line and column.
  */

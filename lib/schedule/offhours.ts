@@ -1,5 +1,5 @@
 /**
- * Whether a schedule is in off-hours at an instant (design.md §1). Pure: the instant is passed in.
+ * Whether a schedule is in off-hours at an instant (docs/contracts.md §1). Pure: the instant is passed in.
  *
  * At t, off-hours when t's local date is a holiday, or when the latest `stop` firing at or before
  * t is later than the latest `start` firing at or before t. So a stop instant is off-hours and a

@@ -1,4 +1,4 @@
-/** The validated, frozen schedule config (design.md §1). Built by `config.ts`. */
+/** The validated, frozen schedule config (docs/contracts.md §1). Built by `config.ts`. */
 import type { ApiVersion } from '../ges/types.js';
 
 /** A whole local day that is off-hours: one date, or the same month and day every year. */

@@ -1,5 +1,5 @@
 /**
- * Things worth logging about a valid config (design.md §1, "Warnings"): boundaries that DST can
+ * Things worth logging about a valid config (docs/contracts.md §1, "Warnings"): boundaries that DST can
  * skip or repeat, off stretches longer than GES's 7-day limit, unused schedules, and `skipUntil`
  * values that have passed.
  */

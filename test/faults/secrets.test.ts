@@ -1,6 +1,6 @@
 /**
  * A fault the sandbox cannot make: Secrets Manager never answering. The run has to report within
- * its deadline all the same (design.md §5); before the fix it waited for the secret forever.
+ * its deadline all the same (docs/contracts.md §5); before the fix it waited for the secret forever.
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import type { SecretSource } from '../../lib/credentials.js';

@@ -9,7 +9,7 @@ import {
 } from '../../lib/ges/signer.js';
 import { verifyRequest } from '../../sandbox/verify.js';
 
-// Official Huawei Cloud SDK test vectors (ges-api.md, "Authentication").
+// Official Huawei Cloud SDK test vectors (docs/ges-api.md, "Signing requests").
 const vectorHeaders = { 'X-Sdk-Date': '20060102T150405Z', host: 'example.huaweicloud.com' };
 
 describe('signer: official SDK vectors', () => {

@@ -166,6 +166,7 @@ describe('osls package: the function', () => {
         GES_CREDENTIALS_SECRET: SECRET_ARN,
         LOG_LEVEL: 'INFO',
         LEDGER_TABLE: 'ges-offhours-test-ledger',
+        STAGE: 'test',
       },
     });
   });

@@ -5,6 +5,9 @@ import type { FaultEffect, FaultRule, RateLimit, RequestKind } from './types.js'
 
 /** The port config/schedule.sandbox.yaml points at. */
 export const DEFAULT_PORT = 8731;
+/** Where the DynamoDB emulator for the ledger of stop windows listens, beside the sandbox. */
+export const DEFAULT_LEDGER_PORT = 8732;
+export const LEDGER_TABLE = 'ges-offhours-local-ledger';
 export const DEFAULT_HOST = '127.0.0.1';
 export const DEFAULT_FIXTURE = fileURLToPath(new URL('./fixtures/demo.yaml', import.meta.url));
 
@@ -26,6 +29,8 @@ export interface ServeCommand {
   readonly latencyMs?: number;
   /** --quiet: no line per request. */
   readonly quiet: boolean;
+  /** The DynamoDB emulator's port for the ledger (--ledger-port), or undefined with --no-ledger. */
+  readonly ledgerPort: number | undefined;
 }
 
 export type CliCommand = { readonly kind: 'help'; readonly fixture: string } | ServeCommand;
@@ -62,6 +67,11 @@ export function parseCliArgs(argv: readonly string[]): CliCommand {
     faults: (values.fault ?? []).map(parseFaultFlag),
     ...(latency === undefined ? {} : { latencyMs: wholeNumber('--latency', latency, 0, 600_000) }),
     quiet: values.quiet ?? false,
+    ledgerPort: values['no-ledger']
+      ? undefined
+      : values['ledger-port'] === undefined
+        ? DEFAULT_LEDGER_PORT
+        : wholeNumber('--ledger-port', values['ledger-port'], 0, 65_535),
   };
 }
 
@@ -75,6 +85,8 @@ export const CLI_OPTIONS = {
   fault: { type: 'string', multiple: true },
   latency: { type: 'string' },
   quiet: { type: 'boolean', short: 'q' },
+  'ledger-port': { type: 'string' },
+  'no-ledger': { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 

@@ -1,5 +1,5 @@
 /** What `npm run sandbox` prints: the help, the banner once listening, and a line per request. */
-import { DEFAULT_HOST, DEFAULT_PORT } from './cli-args.js';
+import { DEFAULT_HOST, DEFAULT_LEDGER_PORT, DEFAULT_PORT, LEDGER_TABLE } from './cli-args.js';
 import type { SandboxFixture } from './fixture.js';
 import { defaultBurst } from './rate-limit.js';
 import type { RateLimit, RecordedRequest, SandboxGraph } from './types.js';
@@ -39,6 +39,9 @@ const OPTIONS = `Options:
                           RATE    share of matching requests hit, 0..1 (default 1)
                         e.g. --fault stop:503   --fault list,get:reset@0.3   --fault stop:400:GES.7003
       --latency MS      add MS milliseconds to every request
+      --ledger-port N   port of the DynamoDB emulator (dynalite, in memory) that holds the ledger of
+                        stop windows, table ${LEDGER_TABLE} (default ${DEFAULT_LEDGER_PORT}; 0 = any free port)
+      --no-ledger       start no DynamoDB emulator
   -q, --quiet           no line per request
   -h, --help            this help`;
 
@@ -70,6 +73,7 @@ export function helpText(fixturePath: string, fixture: SandboxFixture | Error): 
     `  export HUAWEICLOUD_SDK_SK=${account?.sk ?? '<its SK>'}`,
     '  export SCHEDULE_CONFIG=config/schedule.sandbox.yaml',
     '  unset GES_CREDENTIALS_SECRET   # else the function reads credentials from Secrets Manager',
+    ...ledgerEnv(`http://${DEFAULT_HOST}:${DEFAULT_LEDGER_PORT}`).map((line) => `  ${line}`),
     `  npm run invoke -- '{"action":"plan"}'`,
     `  npm run invoke -- '{"action":"reconcile","dryRun":true}'`,
     `config/schedule.sandbox.yaml expects the default fixture on port ${DEFAULT_PORT}. README.md, "Try it locally".`,
@@ -116,4 +120,12 @@ export function requestLine(r: RecordedRequest): string {
   const query = new URLSearchParams(r.query).toString();
   const fault = r.fault ? ` (${r.fault})` : '';
   return `#${r.seq} ${r.method} ${r.path}${query ? `?${query}` : ''} → ${r.status}${fault}`;
+}
+
+/** What points the function at the emulator's ledger (the SDK needs a region and some credentials). */
+export function ledgerEnv(endpoint: string): string[] {
+  return [
+    `export LEDGER_TABLE=${LEDGER_TABLE} AWS_ENDPOINT_URL_DYNAMODB=${endpoint}`,
+    'export AWS_REGION=eu-central-1 AWS_ACCESS_KEY_ID=local AWS_SECRET_ACCESS_KEY=local   # any values do',
+  ];
 }

@@ -4,8 +4,9 @@
  * request, and stops cleanly on Ctrl-C / SIGTERM. `--help` lists every option.
  */
 import { relative } from 'node:path';
-import { type CliCommand, parseCliArgs, type ServeCommand, UsageError } from './cli-args.js';
-import { describeFixture, helpText, requestLine, USAGE } from './cli-text.js';
+import { type CliCommand, LEDGER_TABLE, parseCliArgs, type ServeCommand, UsageError } from './cli-args.js';
+import { describeFixture, helpText, ledgerEnv, requestLine, USAGE } from './cli-text.js';
+import { createLedgerTable, type DynamoEmulator, startDynamo } from './dynamo.js';
 import { loadFixture, type SandboxFixture } from './fixture.js';
 import { GesSandbox } from './server.js';
 
@@ -48,10 +49,17 @@ async function serve(command: ServeCommand, fixture: SandboxFixture): Promise<vo
     throw error;
   }
 
+  const ledger = command.ledgerPort === undefined ? undefined : await startLedger(command);
   const served = { ...fixture, ...(rateLimit ? { rateLimit } : {}) };
   const lines = [
     `GES sandbox listening on ${sandbox.url}`,
     ...describeFixture(served, shown(command.fixture)),
+    ...(ledger
+      ? [
+          `DynamoDB emulator (the ledger of stop windows, in memory) on ${ledger.endpoint}; point the function at it:`,
+          ...ledgerEnv(ledger.endpoint).map((l) => `  ${l}`),
+        ]
+      : []),
   ];
   if (command.faults.length > 0) lines.push(`  ${command.faults.length} fault rule(s) from --fault`);
   lines.push('Ctrl-C to stop.');
@@ -65,7 +73,7 @@ async function serve(command: ServeCommand, fixture: SandboxFixture): Promise<vo
     process.stdout.write(
       `\n${signal}: ${sandbox.requests.length} requests served (${throttled} throttled); closing\n`,
     );
-    sandbox.close().then(
+    Promise.all([sandbox.close(), ledger?.close()]).then(
       () => process.exit(0),
       (error: unknown) => {
         console.error(error);
@@ -75,6 +83,22 @@ async function serve(command: ServeCommand, fixture: SandboxFixture): Promise<vo
   };
   process.on('SIGINT', stop);
   process.on('SIGTERM', stop);
+}
+
+/** dynalite on the ledger port, with the ledger table created. */
+async function startLedger(command: ServeCommand): Promise<DynamoEmulator> {
+  let emulator: DynamoEmulator;
+  try {
+    emulator = await startDynamo({ host: command.host, port: command.ledgerPort ?? 0 });
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'EADDRINUSE')
+      throw new Error(
+        `port ${command.ledgerPort} is in use: pass --ledger-port 0 (any free port) or --no-ledger`,
+      );
+    throw error;
+  }
+  await createLedgerTable(emulator.endpoint, LEDGER_TABLE);
+  return emulator;
 }
 
 /** A path as the user would type it from here. */

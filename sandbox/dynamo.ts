@@ -3,7 +3,6 @@
  * stop windows in tests and local runs. Point the SDK at it with `endpoint`, or with
  * AWS_ENDPOINT_URL_DYNAMODB; `createLedgerTable` also works against DynamoDB Local or LocalStack.
  */
-import { once } from 'node:events';
 import type { Server } from 'node:http';
 import { createRequire } from 'node:module';
 import type { AddressInfo } from 'node:net';
@@ -31,12 +30,18 @@ export interface DynamoEmulator {
   close(): Promise<void>;
 }
 
-/** Starts an empty in-memory DynamoDB on a free loopback port. */
-export async function startDynamo(): Promise<DynamoEmulator> {
+/** Starts an empty in-memory DynamoDB on loopback (default: a free port). */
+export async function startDynamo(at: { host?: string; port?: number } = {}): Promise<DynamoEmulator> {
+  const host = at.host ?? '127.0.0.1';
   const server = dynalite({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
-  server.listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  const endpoint = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(at.port ?? 0, host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const endpoint = `http://${host}:${(server.address() as AddressInfo).port}`;
   let closing: Promise<void> | undefined;
   return {
     endpoint,

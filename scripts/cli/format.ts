@@ -89,7 +89,15 @@ export function verdict(summary: Summary): string {
       `${c.wouldStop} would be stopped (${run})`
     );
   }
-  const always = new Set<keyof Counts>([summary.dryRun ? 'wouldStop' : 'stopped', 'failed']);
+  const main: keyof Counts =
+    summary.action === 'start'
+      ? summary.dryRun
+        ? 'wouldStart'
+        : 'started'
+      : summary.dryRun
+        ? 'wouldStop'
+        : 'stopped';
+  const always = new Set<keyof Counts>([main, 'failed']);
   const parts = (Object.keys(COUNT_LABELS) as (keyof Counts)[])
     .filter((k) => always.has(k) || c[k] > 0)
     .map((k) => `${c[k]} ${COUNT_LABELS[k]}`);

@@ -8,6 +8,8 @@ import { type SecretSource, secretsManagerSource } from '../../lib/credentials.j
 import { type Environment, type LogLevel, readEnvironment } from '../../lib/env.js';
 import { ErrorCode, isGesOffhoursError } from '../../lib/errors.js';
 import { invoke } from '../../lib/invoke.js';
+import { dynamoLedger } from '../../lib/ledger/dynamo.js';
+import type { Ledger } from '../../lib/ledger/types.js';
 import { type Log, silentLog } from '../../lib/log.js';
 import { powertoolsLog } from '../../lib/powertools-log.js';
 import { reportForLog } from '../../lib/report/log.js';
@@ -55,13 +57,22 @@ export async function main(argv: readonly string[], io: CliIo): Promise<ExitCode
   }
   const chosen = args.event ?? (await chooseEvent(io, args.yes));
   if (chosen === undefined) return ExitCode.refused;
+  const env = readEnvironment(io.env);
+  // The ledger of stop windows, as the Lambda has it when LEDGER_TABLE is set (locally: the
+  // sandbox's DynamoDB emulator, through AWS_ENDPOINT_URL_DYNAMODB).
+  const ledger = env.ledgerTable === undefined ? undefined : dynamoLedger({ table: env.ledgerTable });
   const run: Run = {
     event: chosen.value,
     timeoutMs: timeoutSeconds * 1000,
-    env: readEnvironment(io.env),
+    env,
     secrets: io.secrets ?? secretsManagerSource(),
+    ledger,
   };
-  return args.json ? runJson(io, run) : runReadable(io, run);
+  try {
+    return await (args.json ? runJson(io, run) : runReadable(io, run));
+  } finally {
+    ledger?.destroy();
+  }
 }
 
 /** No event on the command line: ask, with a dry run as the default; never guess a real run. */
@@ -95,6 +106,7 @@ interface Run {
   readonly timeoutMs: number;
   readonly env: Environment;
   readonly secrets: SecretSource;
+  readonly ledger: Ledger | undefined;
 }
 
 async function runReadable(io: CliIo, run: Run): Promise<ExitCode> {
@@ -107,6 +119,7 @@ async function runReadable(io: CliIo, run: Run): Promise<ExitCode> {
       secrets,
       log: warningsTo(io.stderr),
       remainingMs: run.timeoutMs,
+      ledger: run.ledger,
     });
     if (isSavingsReport(output)) {
       io.stdout(reportText(output));
@@ -142,6 +155,7 @@ async function runJson(io: CliIo, run: Run): Promise<ExitCode> {
       log,
       remainingMs: context.getRemainingTimeInMillis(),
       runId: context.awsRequestId,
+      ledger: run.ledger,
     });
     if (isSavingsReport(output)) {
       log.info('savings report', { report: reportForLog(output) });

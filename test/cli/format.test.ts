@@ -129,6 +129,23 @@ describe('verdict: the run in one line', () => {
       expected: 'stop (dry run): 4 would stop, 3 already stopped, 1 failed (run 76142282…)',
     },
     {
+      name: 'a start: started instead of stopped',
+      summary: summary([], {
+        action: 'start',
+        counts: {
+          stopped: 0,
+          alreadyStopped: 0,
+          skipped: 1,
+          failed: 0,
+          wouldStop: 0,
+          started: 1,
+          alreadyRunning: 2,
+          wouldStart: 0,
+        },
+      }),
+      expected: 'start: 1 started, 2 already running, 1 skipped, 0 failed (run 76142282…)',
+    },
+    {
       name: 'a plan',
       summary: summary(
         [

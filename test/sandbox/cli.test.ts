@@ -25,7 +25,16 @@ describe('sandbox CLI: arguments', () => {
       port: DEFAULT_PORT,
       faults: [],
       quiet: false,
+      ledgerPort: 8732,
     });
+  });
+
+  it.each([
+    { argv: ['--ledger-port', '0'], ledgerPort: 0 },
+    { argv: ['--ledger-port', '9100'], ledgerPort: 9100 },
+    { argv: ['--no-ledger'], ledgerPort: undefined },
+  ])('takes the ledger emulator port from $argv', ({ argv, ledgerPort }) => {
+    expect(parseCliArgs(argv)).toMatchObject({ ledgerPort });
   });
 
   it.each([

@@ -29,7 +29,7 @@ const KEY_ALIASES: Readonly<Record<string, string>> = {
 const EXAMPLES =
   'expected a scheduled event, {}, {"action":"reconcile"}, {"action":"stop"|"start","graphs":["name-or-id"]|"all"}, ' +
   '{"action":"plan","at":"2026-03-29T01:30:00Z"}, each optionally with "dryRun": true, ' +
-  'or {"action":"report","from":"2026-11-01T00:00:00Z","to":"2026-12-01T00:00:00Z"}';
+  'or {"action": "report", "from": "2026-11-01T00:00:00Z", "to": "2026-12-01T00:00:00Z"}';
 
 function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);

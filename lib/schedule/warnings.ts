@@ -46,6 +46,7 @@ export function configWarnings(config: Config, now: Date): ConfigWarning[] {
     const stretch = longOffStretch(schedule, now.getTime());
     if (stretch !== undefined) warnings.push({ path, message: stretchMessage(schedule.timezone, stretch) });
   }
+  warnings.push(...tagWarnings(config));
   for (const graph of graphs) {
     if (graph.skipUntil !== undefined && graph.skipUntil.getTime() <= now.getTime()) {
       warnings.push({
@@ -206,4 +207,31 @@ function stretchMessage(zone: string, stretch: Stretch): string {
   const to = formatWall(wallClock(stretch.to, zone));
   const days = Math.round(((stretch.to - stretch.from) / DAY_MS) * 10) / 10;
   return `is off from ${from} to ${to} (${zone}), ${days} days, longer than 7: ${limit}`;
+}
+
+/** What a GES tag value may hold (Huawei's tag rules): a schedule name outside them cannot be tagged. */
+const TAG_VALUE = /^[\p{L}\p{N} _.:/=+\-@]{1,255}$/u;
+
+/** A schedule a tag can never select, and a scheduleTag that no schedule can answer. */
+function tagWarnings(config: Config): ConfigWarning[] {
+  const tagged = config.projects.flatMap((p, i) => (p.scheduleTag === undefined ? [] : [{ p, i }]));
+  if (tagged.length === 0) return [];
+  const names = Object.keys(config.schedules);
+  const warnings: ConfigWarning[] = [];
+  if (names.includes('off')) {
+    warnings.push({
+      path: 'schedules.off',
+      message:
+        'a tag value "off" opts a graph out, so no graph can select this schedule by its tag: rename it',
+    });
+  }
+  if (!names.some((name) => name !== 'off' && TAG_VALUE.test(name))) {
+    for (const { p, i } of tagged) {
+      warnings.push({
+        path: `projects[${i}].scheduleTag`,
+        message: `no schedule name can be a tag value, so the ${p.scheduleTag} tag can select no graph: name a schedule with letters, digits and _ . : / = + - @ only`,
+      });
+    }
+  }
+  return warnings;
 }

@@ -276,3 +276,38 @@ describe('Property: longOffStretch', () => {
     );
   });
 });
+
+describe('Warnings: schedules a tag cannot select', () => {
+  const NIGHTS = { timezone: 'UTC', stop: '0 20 * * *', start: '0 7 * * *' };
+
+  it.each([
+    {
+      name: 'a schedule named off, which a tag value means opting out',
+      schedules: { off: NIGHTS, nights: NIGHTS },
+      expected: [
+        { path: 'schedules.off', message: expect.stringContaining('a tag value "off" opts a graph out') },
+      ],
+    },
+    {
+      name: 'a scheduleTag with only a schedule named off: no tag can select anything',
+      schedules: { off: NIGHTS },
+      expected: [
+        { path: 'schedules.off', message: expect.stringContaining('opts a graph out') },
+        {
+          path: 'projects[0].scheduleTag',
+          message: expect.stringContaining('the offhours tag can select no graph'),
+        },
+      ],
+    },
+    { name: 'schedules a tag can name', schedules: { nights: NIGHTS, 'office.hours': NIGHTS }, expected: [] },
+  ])('warns about $name', ({ schedules, expected }) => {
+    const warnings = warningsFor(schedules, undefined, 'offhours').filter(
+      (w) => w.path === 'schedules.off' || w.path.endsWith('scheduleTag'),
+    );
+    expect(warnings).toEqual(expected);
+  });
+
+  it('says nothing of a schedule named off without a scheduleTag', () => {
+    expect(warningsFor({ off: NIGHTS }).filter((w) => w.path === 'schedules.off')).toEqual([]);
+  });
+});

@@ -111,10 +111,25 @@ export function logResult(log: Log, result: GraphResult): void {
     case Outcome.wouldStop:
       log.info('graph would stop (dry run)', fields);
       return;
+    case Outcome.started:
+      log.info('graph started', fields);
+      return;
+    case Outcome.wouldStart:
+      log.info('graph would start (dry run)', fields);
+      return;
     default:
       log.debug(`graph ${result.outcome}`, fields);
   }
 }
+
+/** Outcomes the logged summary keeps when it must be trimmed: what was done, or failed. */
+const LOUD: ReadonlySet<Outcome> = new Set([
+  Outcome.stopped,
+  Outcome.started,
+  Outcome.failed,
+  Outcome.wouldStop,
+  Outcome.wouldStart,
+]);
 
 /** CloudWatch Logs caps one event at 256 KB; keep the summary line well under it. */
 export const MAX_SUMMARY_LOG_BYTES = 200_000;
@@ -131,11 +146,7 @@ export function summaryForLog(
 ): Summary & { omittedResults?: number; messagesOmitted?: boolean } {
   const size = (value: unknown) => Buffer.byteLength(JSON.stringify(value));
   if (size(summary) <= maxBytes) return summary;
-  const loud = summary.results.filter(
-    (r) =>
-      'outcome' in r &&
-      (r.outcome === Outcome.stopped || r.outcome === Outcome.failed || r.outcome === Outcome.wouldStop),
-  );
+  const loud = summary.results.filter((r) => 'outcome' in r && LOUD.has(r.outcome));
   const trimmed = { ...summary, results: loud, omittedResults: summary.results.length - loud.length };
   if (size(trimmed) <= maxBytes) return trimmed;
   const terse = loud.map((r) => {

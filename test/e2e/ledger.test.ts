@@ -86,6 +86,8 @@ describe('a schedule with startGraphs', () => {
     expect(morning.error).toBeUndefined();
     expect(resultOf(morning.summary, 0)).toMatchObject({ outcome: 'started', jobStatus: 'success' });
     expect(morning.summary?.counts).toMatchObject({ started: 1, stopped: 0 });
+    const logged = morning.entries.find((e) => e.message === 'graph started');
+    expect((logged?.fields.graph as GraphResult | undefined)?.jobId).toBe(resultOf(morning.summary, 0).jobId);
     expect(statusOf(w, 0)).toBe('200');
     expect(await windowsOf(w, 0)).toEqual([expect.objectContaining({ endedBy: 'start' })]);
     expect(w.sandbox.count({ kind: 'start' })).toBe(1);

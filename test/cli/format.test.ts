@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { emptyCounts } from '../../lib/run/report.js';
 import type { GraphResult, PlanResult, Summary } from '../../lib/run/types.js';
 import { failureReport, renderTable, resultTable, shortLogLine, verdict } from '../../scripts/cli/format.js';
 
@@ -13,16 +14,7 @@ function summary(results: (GraphResult | PlanResult)[], overrides: Partial<Summa
     dryRun: false,
     at: '2026-11-23T20:00:00.000Z',
     results,
-    counts: {
-      stopped: 0,
-      alreadyStopped: 0,
-      skipped: 0,
-      failed: 0,
-      wouldStop: 0,
-      started: 0,
-      alreadyRunning: 0,
-      wouldStart: 0,
-    },
+    counts: emptyCounts(),
     ...overrides,
   };
 }
@@ -97,16 +89,7 @@ describe('verdict: the run in one line', () => {
     {
       name: 'a run: stopped and failed always, the other counts when not zero',
       summary: summary([], {
-        counts: {
-          stopped: 2,
-          alreadyStopped: 0,
-          skipped: 1,
-          failed: 0,
-          wouldStop: 0,
-          started: 0,
-          alreadyRunning: 0,
-          wouldStart: 0,
-        },
+        counts: { ...emptyCounts(), stopped: 2, skipped: 1 },
       }),
       expected: 'reconcile: 2 stopped, 1 skipped, 0 failed (run 76142282…)',
     },
@@ -115,16 +98,7 @@ describe('verdict: the run in one line', () => {
       summary: summary([], {
         dryRun: true,
         action: 'stop',
-        counts: {
-          stopped: 0,
-          alreadyStopped: 3,
-          skipped: 0,
-          failed: 1,
-          wouldStop: 4,
-          started: 0,
-          alreadyRunning: 0,
-          wouldStart: 0,
-        },
+        counts: { ...emptyCounts(), alreadyStopped: 3, failed: 1, wouldStop: 4 },
       }),
       expected: 'stop (dry run): 4 would stop, 3 already stopped, 1 failed (run 76142282…)',
     },
@@ -132,16 +106,7 @@ describe('verdict: the run in one line', () => {
       name: 'a start: started instead of stopped',
       summary: summary([], {
         action: 'start',
-        counts: {
-          stopped: 0,
-          alreadyStopped: 0,
-          skipped: 1,
-          failed: 0,
-          wouldStop: 0,
-          started: 1,
-          alreadyRunning: 2,
-          wouldStart: 0,
-        },
+        counts: { ...emptyCounts(), skipped: 1, started: 1, alreadyRunning: 2 },
       }),
       expected: 'start: 1 started, 2 already running, 1 skipped, 0 failed (run 76142282…)',
     },
@@ -168,16 +133,7 @@ describe('verdict: the run in one line', () => {
         ],
         {
           action: 'plan',
-          counts: {
-            stopped: 0,
-            alreadyStopped: 0,
-            skipped: 0,
-            failed: 0,
-            wouldStop: 1,
-            started: 0,
-            alreadyRunning: 0,
-            wouldStart: 0,
-          },
+          counts: { ...emptyCounts(), wouldStop: 1 },
         },
       ),
       expected:

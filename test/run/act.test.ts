@@ -18,20 +18,19 @@ const graph = (status: string): Graph => ({
   tags: [],
 });
 
-/** A client that answers stops and reads from scripts, in turn, and counts stops. */
-function scripted(stops: (string | Error)[], reads: (Graph | Error)[] = []) {
-  const calls = { stops: 0, reads: 0 };
+/** A client that answers stops (or starts) and reads from scripts, in turn, and counts them. */
+function scripted(sends: (string | Error)[], reads: (Graph | Error)[] = []) {
+  const calls = { sends: 0, reads: 0 };
+  const answer = async (script: (string | Graph | Error)[], n: number) => {
+    const next = script[n]!;
+    if (next instanceof Error) throw next;
+    return next;
+  };
+  const send = () => answer(sends, calls.sends++);
   const client = {
-    stopGraph: async () => {
-      const answer = stops[calls.stops++]!;
-      if (answer instanceof Error) throw answer;
-      return answer;
-    },
-    getGraph: async () => {
-      const answer = reads[calls.reads++]!;
-      if (answer instanceof Error) throw answer;
-      return answer;
-    },
+    stopGraph: send,
+    startGraph: send,
+    getGraph: () => answer(reads, calls.reads++),
   } as unknown as GesClient;
   return { client, calls };
 }
@@ -127,27 +126,9 @@ describe('stopSafely: one stop, never sent blindly twice', () => {
       log: silentLog,
     });
     expect(result).toMatchObject(expected);
-    expect(calls.stops).toBe(sends);
+    expect(calls.sends).toBe(sends);
   });
 });
-
-/** A client that answers starts and reads from scripts, in turn. */
-function scriptedStart(starts: (string | Error)[], reads: (Graph | Error)[] = []) {
-  const calls = { starts: 0, reads: 0 };
-  const client = {
-    startGraph: async () => {
-      const answer = starts[calls.starts++]!;
-      if (answer instanceof Error) throw answer;
-      return answer;
-    },
-    getGraph: async () => {
-      const answer = reads[calls.reads++]!;
-      if (answer instanceof Error) throw answer;
-      return answer;
-    },
-  } as unknown as GesClient;
-  return { client, calls };
-}
 
 describe('actSafely: one start, never sent blindly twice', () => {
   it.each<{
@@ -201,7 +182,7 @@ describe('actSafely: one start, never sent blindly twice', () => {
       sends: 1,
     },
   ])('$name', async ({ starts, reads, expected, sends }) => {
-    const { client, calls } = scriptedStart(starts, reads);
+    const { client, calls } = scripted(starts, reads);
     const target = {
       client,
       projectId: 'p',
@@ -211,11 +192,11 @@ describe('actSafely: one start, never sent blindly twice', () => {
       log: silentLog,
     };
     expect(await actSafely('start', target)).toMatchObject(expected);
-    expect(calls.starts).toBe(sends);
+    expect(calls.sends).toBe(sends);
   });
 
   it('sends nothing once its reason ended, and says so', async () => {
-    const { client, calls } = scriptedStart(['job-1']);
+    const { client, calls } = scripted(['job-1']);
     const result = await actSafely('start', {
       client,
       projectId: 'p',
@@ -226,6 +207,6 @@ describe('actSafely: one start, never sent blindly twice', () => {
       stillWanted: () => 'off-hours began again',
     });
     expect(result).toEqual({ kind: 'not-sent', message: 'off-hours began again' });
-    expect(calls.starts).toBe(0);
+    expect(calls.sends).toBe(0);
   });
 });

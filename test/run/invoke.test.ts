@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { GraphsFailedError } from '../../lib/errors.js';
 import { failureOf, safetyMarginMs } from '../../lib/invoke.js';
+import { emptyCounts } from '../../lib/run/report.js';
 import type { GraphResult, Summary } from '../../lib/run/types.js';
 
 function summary(outcomes: GraphResult['outcome'][]): Summary {
@@ -19,16 +20,7 @@ function summary(outcomes: GraphResult['outcome'][]): Summary {
     dryRun: false,
     at: '2026-11-23T20:00:00.000Z',
     results,
-    counts: {
-      stopped: 0,
-      alreadyStopped: 0,
-      skipped: 0,
-      failed: 0,
-      wouldStop: 0,
-      started: 0,
-      alreadyRunning: 0,
-      wouldStart: 0,
-    },
+    counts: emptyCounts(),
   };
 }
 

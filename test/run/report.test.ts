@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { summaryForLog } from '../../lib/run/report.js';
+import { emptyCounts, summaryForLog } from '../../lib/run/report.js';
 import type { GraphResult, Summary } from '../../lib/run/types.js';
 
 function result(i: number, outcome: GraphResult['outcome']): GraphResult {
@@ -20,16 +20,7 @@ function summary(results: GraphResult[]): Summary {
     dryRun: false,
     at: '2026-11-23T20:00:00.000Z',
     results,
-    counts: {
-      stopped: 0,
-      alreadyStopped: 0,
-      skipped: 0,
-      failed: 0,
-      wouldStop: 0,
-      started: 0,
-      alreadyRunning: 0,
-      wouldStart: 0,
-    },
+    counts: emptyCounts(),
   };
 }
 

@@ -1,13 +1,5 @@
-/**
- * The ledger's part of the stack, read from the CloudFormation template `osls package` generates
- * (offline, no AWS credentials, in a copy of the repository as package.test.ts does): the table,
- * its key schema, TTL, point-in-time recovery, billing and retention, the function's permissions
- * on it and the LEDGER_TABLE variable.
- */
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { copyService, type ServiceCopy, withOwnIds } from './service.js';
+import { copyService, packageTemplate, type ServiceCopy, withOwnIds } from './service.js';
 
 const PACKAGE_TIMEOUT_MS = 120_000;
 
@@ -29,18 +21,12 @@ let resources: Record<string, Resource>;
 beforeAll(async () => {
   copy = copyService('ges-offhours-ledger-stack-');
   copy.writeConfig(withOwnIds(copy.readConfig()));
-  const out = join(copy.work, 'out');
-  const args = [
-    'package',
-    '--stage',
-    'test',
-    '--region',
-    'eu-central-1',
-    '--param=credentialsSecret=ges/credentials',
-  ];
-  const { code, output } = await copy.osls([...args, '--package', out], PACKAGE_TIMEOUT_MS - 5_000);
-  if (code !== 0) throw new Error(`osls package failed with exit code ${code}:\n${output}`);
-  const template = JSON.parse(readFileSync(join(out, 'cloudformation-template-update-stack.json'), 'utf8'));
+  const template = await packageTemplate<{ Resources: Record<string, Resource> }>(
+    copy,
+    [],
+    'out',
+    PACKAGE_TIMEOUT_MS - 5_000,
+  );
   resources = template.Resources;
 }, PACKAGE_TIMEOUT_MS);
 

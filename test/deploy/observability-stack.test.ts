@@ -1,14 +1,6 @@
-/**
- * Notifications and the dashboard, read from the CloudFormation template `osls package` generates
- * (offline, in a copy of the repository): the SNS topic and email subscription of `alarmEmail`,
- * the Errors alarm's actions with and without it, the dashboard's widgets against the metrics the
- * function writes, and the STAGE dimension.
- */
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { METRICS_NAMESPACE, MetricName, SERVICE_NAME } from '../../lib/metrics.js';
-import { copyService, type ServiceCopy, withOwnIds } from './service.js';
+import { copyService, packageTemplate, type ServiceCopy, withOwnIds } from './service.js';
 
 const PACKAGE_TIMEOUT_MS = 240_000;
 const EMAIL = 'ops@example.com';
@@ -29,22 +21,8 @@ let copy: ServiceCopy;
 let both: Template;
 let neither: Template;
 
-async function packageWith(params: string[], name: string): Promise<Template> {
-  const out = join(copy.work, name);
-  const args = [
-    'package',
-    '--stage',
-    'test',
-    '--region',
-    'eu-central-1',
-    '--param=credentialsSecret=ges/credentials',
-  ];
-  const { code, output } = await copy.osls(
-    [...args, ...params.map((p) => `--param=${p}`), '--package', out],
-    PACKAGE_TIMEOUT_MS / 2 - 5_000,
-  );
-  if (code !== 0) throw new Error(`osls package failed with exit code ${code}:\n${output}`);
-  return JSON.parse(readFileSync(join(out, 'cloudformation-template-update-stack.json'), 'utf8'));
+function packageWith(params: string[], name: string): Promise<Template> {
+  return packageTemplate<Template>(copy, params, name, PACKAGE_TIMEOUT_MS / 2 - 5_000);
 }
 
 beforeAll(async () => {

@@ -108,3 +108,27 @@ export function withOwnIds(text: string): string {
   });
   return out;
 }
+
+/** `osls package` of the copy (stage test, eu-central-1) with these params; the template it wrote. */
+export async function packageTemplate<Template>(
+  copy: ServiceCopy,
+  params: readonly string[],
+  dir: string,
+  timeoutMs: number,
+): Promise<Template> {
+  const out = join(copy.work, dir);
+  const args = [
+    'package',
+    '--stage',
+    'test',
+    '--region',
+    'eu-central-1',
+    '--param=credentialsSecret=ges/credentials',
+  ];
+  const { code, output } = await copy.osls(
+    [...args, ...params.map((p) => `--param=${p}`), '--package', out],
+    timeoutMs,
+  );
+  if (code !== 0) throw new Error(`osls package failed with exit code ${code}:\n${output}`);
+  return JSON.parse(readFileSync(join(out, 'cloudformation-template-update-stack.json'), 'utf8')) as Template;
+}

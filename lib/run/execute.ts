@@ -3,11 +3,12 @@
  * (pure) → act (stops and starts, per-graph errors caught) → confirm by listing → record in the
  * ledger. `dryRun` reads but never changes anything, in GES or in the ledger.
  */
+import { timerMs } from '../clock.js';
 import type { GesClient } from '../ges/client.js';
 import { graphKey } from '../ledger/types.js';
 import { actSafely, type GraphAction } from './act.js';
 import {
-  closeWindow,
+  closeWindows,
   EndedBy,
   type LedgerAccess,
   readWindows,
@@ -47,7 +48,12 @@ interface Acted {
   readonly planned: Planned;
   readonly result: GraphResult;
   readonly goal?: 'stopped' | 'running' | undefined;
+  /** The stop's window being written: confirming the job does not wait for the ledger. */
+  readonly recording?: Promise<StopNote> | undefined;
 }
+
+/** What recording a stop adds to its result. */
+type StopNote = Pick<GraphResult, 'restartedByPlatform' | 'ledgerError'>;
 
 export async function actOnProject(
   targets: readonly ResolvedTarget[],
@@ -56,29 +62,47 @@ export async function actOnProject(
   /** How many graphs the project listed: confirming a few jobs in a large project reads them instead. */
   listed?: number | undefined,
 ): Promise<GraphResult[]> {
-  const windows = await readWindows(
-    targets.filter((t) => needsWindow(t, context)).map(refOf),
-    context.ledger,
-  );
-  const planned = targets.map((target) => {
-    const window = windows.get(graphKey(refOf(target)));
-    return { target, window, decision: decideFor(target, window, context) };
-  });
   if (context.action === 'reconcile') {
     context.inOffHours.count += targets.filter((t) => offHours(t, context)).length;
   }
-  const acted = await Promise.all(
-    planned.map((p) =>
-      actOnGraph(p, client, context).catch(
-        (error: unknown): Acted => ({
-          planned: p,
-          result: baseResult(p.target, Outcome.failed, errorFields(error)),
-        }),
-      ),
-    ),
-  );
+  // Stops never wait for the ledger: the graphs whose decision needs no window act at once,
+  // while the windows of the others are read.
+  const needs = targets.filter((t) => needsWindow(t, context));
+  const reading = readWindows(needs.map(refOf), readBudget(context));
+  const actOn = (target: ResolvedTarget, window: WindowRead | undefined): Promise<Acted> => {
+    const planned = { target, window, decision: decideFor(target, window, context) };
+    return actOnGraph(planned, client, context).catch(
+      (error: unknown): Acted => ({
+        planned,
+        result: baseResult(target, Outcome.failed, errorFields(error)),
+      }),
+    );
+  };
+  const waiting = new Set(needs);
+  const [now, later] = await Promise.all([
+    Promise.all(targets.filter((t) => !waiting.has(t)).map((t) => actOn(t, undefined))),
+    reading.then((windows) => Promise.all(needs.map((t) => actOn(t, windows.get(graphKey(refOf(t))))))),
+  ]);
+  // Results in the order of the targets.
+  const byTarget = new Map([...now, ...later].map((a) => [a.planned.target, a]));
+  const acted = targets.map((t) => byTarget.get(t)!);
   const confirmed = await confirm(acted, client, context, listed);
-  return Promise.all(confirmed.map((a) => settleWindow(a, context)));
+  return Promise.all(
+    confirmed.map(async (a) => {
+      const noted = a.recording ? { ...a, result: { ...a.result, ...(await a.recording) } } : a;
+      return settleWindow(noted, context);
+    }),
+  );
+}
+
+/**
+ * The ledger reads of a project get a third of the time left (at least 5 s): a slow ledger then
+ * refuses the starts that need it, and leaves the run the time to start nothing else.
+ */
+function readBudget(context: Context): LedgerAccess {
+  const left = context.deps.deadline - context.deps.clock.now();
+  const budget = timerMs(Math.max(5_000, left / 3));
+  return { ...context.ledger, signal: AbortSignal.any([context.ledger.signal, AbortSignal.timeout(budget)]) };
 }
 
 function refOf(target: ResolvedTarget) {
@@ -155,8 +179,9 @@ async function actOnGraph(planned: Planned, client: GesClient | undefined, conte
       };
       return {
         planned,
-        result: action === 'stop' ? await recorded(result, target, context) : result,
+        result,
         goal: sent.goal,
+        ...(action === 'stop' ? { recording: recorded(result, target, context) } : {}),
       };
     }
     case 'already':
@@ -186,27 +211,32 @@ function reasonEnded(action: GraphAction, target: ResolvedTarget, context: Conte
 }
 
 /** A stop GES accepted opens a window in the ledger; the stop stands whatever the ledger says. */
-async function recorded(result: GraphResult, target: ResolvedTarget, context: Context): Promise<GraphResult> {
-  const window = context.windows.windowOf(target.graph.schedule);
-  const record = await recordStop(
+async function recorded(result: GraphResult, target: ResolvedTarget, context: Context): Promise<StopNote> {
+  const { restartedByPlatform, ledgerError } = await recordStop(
     {
       ref: refOf(target),
       jobId: result.jobId,
       schedule: target.graph.schedule,
-      offUntil: context.action === 'reconcile' ? window.nextStart : undefined,
+      offUntil: context.windows.offHoursEnd(target.graph.schedule),
       sizeIndex: target.live?.sizeIndex,
       replication: target.live?.replication,
     },
     context.scheduleNow(),
     context.ledger,
   );
-  if (record.restartedByPlatform) {
+  // Only a scheduled run stops a graph because it is in its off-hours; an operator's stop says
+  // nothing about who started the graph.
+  const restarted = restartedByPlatform === true && context.action === 'reconcile';
+  if (restarted) {
     context.deps.log.warn('graph was started again by the platform after 7 days stopped; stopped it again', {
       projectId: result.projectId,
       graphId: result.graphId,
     });
   }
-  return { ...result, ...record };
+  return {
+    ...(restarted ? { restartedByPlatform: true } : {}),
+    ...(ledgerError === undefined ? {} : { ledgerError }),
+  };
 }
 
 /** Confirms this project's accepted stops and starts with listings (when the config asks for it). */
@@ -277,21 +307,27 @@ async function confirm(
  * seen to start, when jobs are confirmed), found running, or gone from GES.
  */
 async function settleWindow(a: Acted, context: Context): Promise<GraphResult> {
-  const open = a.planned.window?.open;
-  if (!open || context.dryRun) return a.result;
+  const read = a.planned.window;
+  if (!read?.open || context.dryRun) return a.result;
   const { result } = a;
-  const endedBy = endedByOf(result, context);
+  const endedBy = endedByOf(result);
   if (endedBy === undefined) return result;
-  const ledgerError = await closeWindow(open, endedBy, context.scheduleNow(), context.ledger);
+  const ledgerError = await closeWindows(
+    read.all ?? [read.open],
+    endedBy,
+    context.scheduleNow(),
+    context.ledger,
+  );
   return ledgerError === undefined ? result : { ...result, ledgerError };
 }
 
-function endedByOf(result: GraphResult, context: Context): EndedBy | undefined {
+function endedByOf(result: GraphResult): EndedBy | undefined {
   switch (result.outcome) {
-    case Outcome.started: {
-      const seen = result.jobStatus === 'success' || !context.deps.config.settings.verifyJobs;
-      return seen ? EndedBy.start : undefined;
-    }
+    case Outcome.started:
+      // Closed once GES accepted the start, confirmed or not: a window left open would let a later
+      // run start the graph again after its owner stopped it by hand. A start job seen to fail is
+      // `failed` instead, and keeps its window for the next run.
+      return EndedBy.start;
     case Outcome.alreadyRunning:
       return EndedBy.seenRunning;
     case Outcome.failed:

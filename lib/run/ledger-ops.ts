@@ -24,8 +24,10 @@ export interface LedgerAccess {
 
 export interface WindowRead {
   readonly state: WindowState;
-  /** The graph's open window, when there is one. */
+  /** The graph's open window (the earliest, when a failed write left more than one). */
   readonly open: LedgerWindow | undefined;
+  /** Every open window of the graph: closing one closes them all. */
+  readonly all?: readonly LedgerWindow[] | undefined;
 }
 
 /** The open window of each graph (by `graphKey`), or why the ledger could not say. */
@@ -62,7 +64,8 @@ export async function readWindows(
       continue;
     }
     const open = result.windows[0];
-    reads.set(key, { state: { kind: open ? 'open' : 'none' }, open });
+    const state: WindowState = open ? { kind: 'open', offUntil: open.offUntil } : { kind: 'none' };
+    reads.set(key, { state, open, all: result.windows });
   }
   return reads;
 }
@@ -112,16 +115,19 @@ export async function recordStop(
   }
 }
 
-/** Closes a graph's open window; the error's words when that failed. */
-export async function closeWindow(
-  window: LedgerWindow,
+/** Closes a graph's open windows (normally one); the error's words when that failed. */
+export async function closeWindows(
+  windows: readonly LedgerWindow[],
   endedBy: EndedBy,
   now: Date,
   access: LedgerAccess,
 ): Promise<string | undefined> {
-  if (!access.ledger) return undefined;
+  const { ledger } = access;
+  if (!ledger) return undefined;
   try {
-    await access.ledger.closeWindow(window, { endedAt: now, endedBy }, { signal: access.signal });
+    for (const window of windows) {
+      await ledger.closeWindow(window, { endedAt: now, endedBy }, { signal: access.signal });
+    }
     return undefined;
   } catch (error) {
     return `its stop window could not be closed (${endedBy}): ${problem(access, error, 'write')}`;

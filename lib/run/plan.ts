@@ -16,7 +16,8 @@ export type Decision =
 
 /** What the ledger says of a graph: a stop window of ours is open, none is, or it could not say. */
 export type WindowState =
-  | { readonly kind: 'open' }
+  /** `offUntil`: when the off-hours of that stop end; the graph is not started before. */
+  | { readonly kind: 'open'; readonly offUntil?: Date | undefined }
   | { readonly kind: 'none' }
   | { readonly kind: 'unknown'; readonly message: string };
 
@@ -46,7 +47,7 @@ export function decide(input: DecisionInput): Decision {
   if (input.goal === 'start') return decideStart(state);
   const skipped = skipUntil(input);
   if (state.kind === 'stopped' && input.offHours === false && input.startGraphs) {
-    return skipped ?? startIfOurs(input.window);
+    return skipped ?? startIfOurs(input.window, input.now);
   }
   if (state.kind === 'stopped') return { kind: 'already-stopped', message: 'graph is stopped' };
   if (state.kind === 'stopping') return { kind: 'already-stopped', message: 'graph is stopping' };
@@ -94,9 +95,16 @@ function skipUntil(input: DecisionInput): Decision | undefined {
 }
 
 /** A stopped graph in on-hours, on a schedule that starts graphs: only when we stopped it. */
-function startIfOurs(window: WindowState | undefined): Decision {
+function startIfOurs(window: WindowState | undefined, now: Date): Decision {
   switch (window?.kind) {
     case 'open':
+      // Stopped by hand (an ad-hoc stop) in on-hours: it stays stopped through its off-hours.
+      if (window.offUntil && now < window.offUntil) {
+        return {
+          kind: 'already-stopped',
+          message: `stopped by this function until ${window.offUntil.toISOString()} (an ad-hoc stop): started then`,
+        };
+      }
       return { kind: 'start' };
     case 'none':
       return {

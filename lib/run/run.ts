@@ -80,6 +80,13 @@ export function planAll(config: Config, at: Date): PlanResult[] {
   });
 }
 
+function startsGraphs(config: Config): boolean {
+  return (
+    Object.values(config.schedules).some((s) => s.startGraphs) ||
+    config.projects.some((p) => p.graphs.some((g) => g.startGraphs))
+  );
+}
+
 /** A plan reads the config only: it cannot see the graphs a `scheduleTag` selects, and says so. */
 function planNote(config: Config): string | undefined {
   const tagged = config.projects.filter((p) => p.scheduleTag !== undefined).map((p) => p.projectId);
@@ -144,6 +151,13 @@ async function reconcile(
     ...deps.transportOptions,
   });
   // `now` stands for the invocation's start: schedules move on with the clock from there.
+  if (!deps.ledger && startsGraphs(config)) {
+    log.warn('config warning', {
+      path: 'startGraphs',
+      warning:
+        'no ledger of stop windows (LEDGER_TABLE is not set): nothing is recorded, and no graph is started by schedule',
+    });
+  }
   const offset = now.getTime() - (deps.started ?? clock.now());
   const ledgerProblems: string[] = [];
   const context: Context = {

@@ -40,6 +40,18 @@ export class ScheduleWindows {
     return isOffHours(this.#schedule(name), at);
   }
 
+  /**
+   * When the off-hours that a stop now belongs to end: the next `start` when the schedule is in
+   * off-hours, else the `start` after its next `stop` (an ad-hoc stop in on-hours lasts through
+   * the coming off-hours). Undefined when no such boundary is within the search horizon.
+   */
+  offHoursEnd(name: string): Date | undefined {
+    const window = this.windowOf(name);
+    if (window.offHours) return window.nextStart;
+    if (window.nextStop === undefined) return undefined;
+    return evaluateSchedule(this.#schedule(name), window.nextStop).nextStart;
+  }
+
   #schedule(name: string) {
     const schedule = Object.hasOwn(this.#config.schedules, name) ? this.#config.schedules[name] : undefined;
     if (!schedule) throw new Error(`schedule "${name}" is not in the config`);

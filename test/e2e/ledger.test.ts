@@ -18,6 +18,8 @@ const id = (i: number) => makeUuid(P, i);
 const SCHEDULES = {
   nights: { timezone: 'Europe/Berlin', stop: '0 20 * * *', start: '0 7 * * *', startGraphs: true },
   keep: { timezone: 'Europe/Berlin', stop: '0 20 * * *', start: '0 7 * * *' },
+  // The other way round: on-hours at night.
+  days: { timezone: 'Europe/Berlin', stop: '0 7 * * *', start: '0 20 * * *', startGraphs: true },
   // Off from the 1st at 20:00 to the 15th at 07:00: longer than the platform's 7 days.
   fortnight: { timezone: 'Europe/Berlin', stop: '0 20 1 * *', start: '0 7 15 * *', startGraphs: true },
 };
@@ -39,7 +41,11 @@ afterEach(async () => {
   world = undefined;
 });
 
-async function start(statuses: Record<number, string>, schedule: keyof typeof SCHEDULES = 'nights') {
+async function start(
+  statuses: Record<number, string>,
+  schedule: keyof typeof SCHEDULES | ((i: number) => keyof typeof SCHEDULES) = 'nights',
+) {
+  const scheduleOf = typeof schedule === 'function' ? schedule : () => schedule;
   world = await startWorld({
     graphs: graphs(statuses),
     schedules: SCHEDULES,
@@ -47,7 +53,7 @@ async function start(statuses: Record<number, string>, schedule: keyof typeof SC
       {
         projectId: P,
         apiVersion: 'v2',
-        graphs: Object.keys(statuses).map((i) => ({ id: id(Number(i)), schedule })),
+        graphs: Object.keys(statuses).map((i) => ({ id: id(Number(i)), schedule: scheduleOf(Number(i)) })),
       },
     ],
     ledger: true,
@@ -198,6 +204,116 @@ describe('a schedule with startGraphs', () => {
     expect(dry.summary?.counts).toMatchObject({ wouldStart: 1 });
     expect(w.sandbox.count({ kind: 'start' })).toBe(0);
     expect(await windowsOf(w, 0)).toEqual([expect.objectContaining({ endedAt: undefined })]);
+  });
+});
+
+describe('what the ledger must not let happen', () => {
+  it('keeps a graph an operator stopped in on-hours stopped through the coming off-hours, then starts it', async () => {
+    const w = await start({ 0: '200' });
+    await w.invoke({ action: 'stop', graphs: ['g-0'] }, { now: TUESDAY_NOON });
+    const [window] = await windowsOf(w, 0);
+    expect(window!.offUntil).toEqual(new Date('2026-03-04T06:00:00Z')); // the end of the coming night
+    const next = await w.invoke(scheduled, { now: new Date(TUESDAY_NOON.getTime() + 15 * 60_000) });
+    expect(resultOf(next.summary, 0)).toMatchObject({ outcome: 'already-stopped' });
+    expect(resultOf(next.summary, 0).message).toContain('an ad-hoc stop');
+    expect(w.sandbox.count({ kind: 'start' })).toBe(0);
+    const morning = await w.invoke(scheduled, { now: new Date('2026-03-04T06:05:00Z') });
+    expect(resultOf(morning.summary, 0)).toMatchObject({ outcome: 'started' });
+  });
+
+  it('closes the window of a start still running at the deadline, so a later hand stop is never undone', async () => {
+    const w = await start({ 0: '200' });
+    await w.invoke(scheduled, { now: MONDAY_NIGHT });
+    w.sandbox.updateGraph(P, id(0), { stopJob: 'never' });
+    const morning = await w.invoke(scheduled, { now: TUESDAY_MORNING, remainingMs: 1_500 });
+    expect(resultOf(morning.summary, 0)).toMatchObject({ outcome: 'started', jobStatus: 'running' });
+    expect(await windowsOf(w, 0)).toEqual([expect.objectContaining({ endedBy: 'start' })]);
+    w.sandbox.updateGraph(P, id(0), { status: '900' }); // its owner stops it by hand
+    const later = await w.invoke(scheduled, { now: TUESDAY_NOON });
+    expect(resultOf(later.summary, 0)).toMatchObject({ outcome: 'skipped', reason: 'not-ours' });
+    expect(w.sandbox.count({ kind: 'start' })).toBe(1);
+  });
+
+  it('sends no start once the off-hours began again while the run waited', async () => {
+    const w = await start({ 0: '200' });
+    await w.invoke(scheduled, { now: MONDAY_NIGHT });
+    // Listing takes 300 ms; the run begins 200 ms before the next night's stop.
+    w.sandbox.setFaults([{ kinds: ['list'], effect: { type: 'latency', ms: 300 } }]);
+    const evening = await w.invoke(scheduled, { now: new Date('2026-03-03T18:59:59.800Z') });
+    expect(resultOf(evening.summary, 0)).toMatchObject({ outcome: 'already-stopped' });
+    expect(resultOf(evening.summary, 0).message).toMatch(
+      /off-hours of schedule "nights" began again .* before the start could be sent/,
+    );
+    expect(w.sandbox.count({ kind: 'start' })).toBe(0);
+    expect(await windowsOf(w, 0)).toEqual([expect.objectContaining({ endedAt: undefined })]);
+  });
+
+  it('closes the window of a graph GES no longer has', async () => {
+    const w = await start({ 0: '200' });
+    await w.invoke(scheduled, { now: MONDAY_NIGHT });
+    w.sandbox.removeGraph(P, id(0));
+    const morning = await w.invoke(scheduled, { now: TUESDAY_MORNING });
+    expect(resultOf(morning.summary, 0)).toMatchObject({ outcome: 'failed', errorCode: 'GES.7000' });
+    expect(await windowsOf(w, 0)).toEqual([expect.objectContaining({ endedBy: 'deleted' })]);
+  });
+
+  it('a dry run closes no window, even of a graph found running', async () => {
+    const w = await start({ 0: '200' });
+    await w.invoke(scheduled, { now: MONDAY_NIGHT });
+    w.sandbox.updateGraph(P, id(0), { status: '200' });
+    const dry = await w.invoke({ dryRun: true }, { now: TUESDAY_MORNING });
+    expect(resultOf(dry.summary, 0)).toMatchObject({ outcome: 'already-running' });
+    expect(await windowsOf(w, 0)).toEqual([expect.objectContaining({ endedAt: undefined })]);
+  });
+
+  it.each([
+    {
+      name: 'a stop GES answers with GES.7001 (someone else stopped it)',
+      fault: { status: 400, gesCode: 'GES.7001' },
+      windows: 0,
+    },
+    { name: 'a stop that failed', fault: { status: 403, gesCode: 'GES.0016' }, windows: 0 },
+  ])('opens no window for $name', async ({ fault, windows }) => {
+    const w = await start({ 0: '200' });
+    w.sandbox.setFaults([{ kinds: ['stop'], effect: { type: 'status', ...fault } }]);
+    await w.invoke(scheduled, { now: MONDAY_NIGHT });
+    expect(await windowsOf(w, 0)).toHaveLength(windows);
+  });
+
+  it('opens a window for a stop whose answer was lost but which GES carried out', async () => {
+    const w = await start({ 0: '200' });
+    w.sandbox.setFaults([{ kinds: ['stop'], times: 1, effect: { type: 'lose-answer' } }]);
+    const night = await w.invoke(scheduled, { now: MONDAY_NIGHT });
+    expect(resultOf(night.summary, 0)).toMatchObject({ outcome: 'stopped' });
+    expect(await windowsOf(w, 0)).toEqual([
+      expect.objectContaining({ endedAt: undefined, jobId: undefined }),
+    ]);
+  });
+
+  it('stops graphs in their off-hours without waiting for a ledger that does not answer', async () => {
+    // g-0 is in its off-hours; g-1 runs in its on-hours, so its window must be read (to close it).
+    const w = await start({ 0: '200', 1: '200' }, (i) => (i === 0 ? 'nights' : 'days'));
+    const hung = createServer(() => undefined); // accepts, never answers
+    await new Promise<void>((resolve) => hung.listen(0, '127.0.0.1', resolve));
+    const silent = dynamoLedger({
+      table: 'ges-offhours-test-ledger',
+      client: {
+        ...EMULATOR_CLIENT,
+        endpoint: `http://127.0.0.1:${(hung.address() as AddressInfo).port}`,
+        maxAttempts: 1,
+      },
+      requestTimeoutMs: 60_000,
+    });
+    try {
+      const night = await w.invoke(scheduled, { now: MONDAY_NIGHT, ledger: silent, remainingMs: 9_000 });
+      expect(resultOf(night.summary, 0)).toMatchObject({ outcome: 'stopped', jobStatus: 'success' });
+      expect(resultOf(night.summary, 1)).toMatchObject({ outcome: 'skipped', reason: 'on-hours' });
+      expect(night.summary?.ledgerErrors?.length).toBeGreaterThan(0);
+    } finally {
+      silent.destroy();
+      hung.closeAllConnections();
+      hung.close();
+    }
   });
 });
 

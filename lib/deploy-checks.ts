@@ -21,10 +21,23 @@ export const PLACEHOLDER_GRAPH_IDS: readonly string[] = [
   '66666666-7777-8888-9999-000000000000',
 ];
 
-/** The placeholder ids in a validated config, each with the path of the key to edit. */
+/**
+ * What a valid config must not carry into a deployment: the example's placeholder ids, and
+ * endpoints on this machine; each with the path of the key to edit.
+ */
 export function placeholderIssues(loaded: LoadedConfig, file: string): RawIssue[] {
   const issues: RawIssue[] = [];
   loaded.config.projects.forEach((project, i) => {
+    const endpoint = new URL(project.endpoint);
+    if (endpoint.protocol === 'http:') {
+      // Only loopback passes the loader with http: the local sandbox, which a Lambda cannot reach.
+      issues.push({
+        path: ['projects', i, 'endpoint'],
+        message:
+          `${project.endpoint} is this machine (the local sandbox's config?): a deployed function cannot ` +
+          `reach it; remove the endpoint so that the region's GES endpoint is used, or give your GES endpoint (https)`,
+      });
+    }
     if (PLACEHOLDER_PROJECT_IDS.includes(project.projectId)) {
       issues.push({
         path: ['projects', i, 'projectId'],

@@ -111,3 +111,25 @@ describe('loadDeployableConfig', () => {
     },
   );
 });
+
+describe('loadDeployableConfig: the local sandbox', () => {
+  it('refuses an endpoint on this machine, as in the sandbox config, saying what to do', async () => {
+    const text = config(OWN_PROJECT, `id: ${OWN_GRAPH}`).replace(
+      '    region: cn-north-4',
+      '    region: cn-north-4\n    endpoint: http://127.0.0.1:8731',
+    );
+    expect(await issuesOf(text)).toEqual([
+      expect.objectContaining({
+        path: 'projects[0].endpoint',
+        message: expect.stringContaining('http://127.0.0.1:8731 is this machine'),
+      }),
+    ]);
+  });
+
+  it('refuses config/schedule.sandbox.yaml as it ships', async () => {
+    const file = files.write('sandbox.yaml', readFileSync('config/schedule.sandbox.yaml', 'utf8'));
+    const error = await loadDeployableConfig(file, NOW).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ConfigError);
+    expect((error as ConfigError).issues.every((i) => i.path.endsWith('.endpoint'))).toBe(true);
+  });
+});

@@ -1,3 +1,4 @@
+import { Console } from 'node:console';
 /**
  * `npm run invoke`: one invocation of the function on this machine, through the same path as the
  * Lambda handler (lib/invoke.ts), reported as a table or as the Lambda's JSON log lines. Everything
@@ -175,6 +176,13 @@ async function runJson(io: CliIo, run: Run): Promise<ExitCode> {
 
 function defaultJsonLog(level: LogLevel, context: Context): Log {
   const log = powertoolsLog(level);
+  // Powertools writes WARN and ERROR lines to stderr through a Console of its own (Lambda sends
+  // both streams to CloudWatch). A script reading --json from stdout needs every line there,
+  // `run refused` and `graph failed` above all: give the logger a Console whose both ends are stdout.
+  (log.logger as unknown as { console: Console }).console = new Console({
+    stdout: process.stdout,
+    stderr: process.stdout,
+  });
   log.logger.addContext(context);
   return log;
 }

@@ -313,6 +313,27 @@ describe('main: --json for scripts', () => {
   });
 });
 
+describe('main: --json on stdout', () => {
+  it('writes every line, WARN and ERROR included, to stdout, where a script reads it', async () => {
+    const out: string[] = [];
+    const err: string[] = [];
+    vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
+      out.push(String(chunk));
+      return true;
+    });
+    vi.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => {
+      err.push(String(chunk));
+      return true;
+    });
+    const { jsonLog: _default, ...io } = fake().io;
+    const code = await main(['--json', '{"action":"halt"}'], io);
+    vi.restoreAllMocks();
+    expect(code).toBe(2);
+    expect(out.join('')).toContain('"message":"run refused"');
+    expect(err.join('')).toBe('');
+  });
+});
+
 describe('main: --help', () => {
   it('prints usage with examples for each kind of run and exits 0 without running', async () => {
     const f = fake();

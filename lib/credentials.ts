@@ -28,6 +28,16 @@ const AWS_PROBLEMS: Readonly<Record<string, string>> = {
     "no AWS credentials to read it with (on Lambda the function's role provides them; locally set AWS_PROFILE or AWS_ACCESS_KEY_ID)",
 };
 
+/** Actionable words for an AWS error; the SDK's own message when it is not one we know. */
+function awsProblem(error: unknown): string {
+  const name = error instanceof Error ? error.name : 'UnknownError';
+  const known = AWS_PROBLEMS[name];
+  if (known !== undefined) return known;
+  const message = error instanceof Error ? error.message : String(error);
+  if (/region is missing/i.test(message)) return 'no AWS region to read it in (set AWS_REGION)';
+  return `could not be read (${name}: ${message.slice(0, 200)})`;
+}
+
 /**
  * Secrets Manager, with the SDK loaded on first use only: a plan or a run with environment
  * credentials never pays for loading it. Keep one per process (module scope) so warm invocations
@@ -51,14 +61,7 @@ export function secretsManagerSource(config: SecretsManagerClientConfig = {}): S
       try {
         output = await sm.send(new command({ SecretId: secretId }), signal ? { abortSignal: signal } : {});
       } catch (error) {
-        const name = error instanceof Error ? error.name : 'UnknownError';
-        throw new CredentialsError(
-          `secret ${secretId}`,
-          AWS_PROBLEMS[name] ?? `could not be read (${name})`,
-          {
-            cause: error,
-          },
-        );
+        throw new CredentialsError(`secret ${secretId}`, awsProblem(error), { cause: error });
       }
       if (output.SecretString === undefined) {
         throw new CredentialsError(

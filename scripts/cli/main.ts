@@ -135,9 +135,10 @@ async function runReadable(io: CliIo, run: Run): Promise<ExitCode> {
   const failures = failureReport(summary);
   if (failures !== '') io.stdout(`\n${failures}`);
   const code = exitCodeOf(summary);
-  if (code === ExitCode.refused) {
+  // Only when no source was named at all: otherwise the failures above say what went wrong with it.
+  if (code === ExitCode.refused && env.credentialsSecret === undefined && env.envCredentials === undefined) {
     io.stderr(
-      'no project had usable credentials: set GES_CREDENTIALS_SECRET (with AWS credentials) or HUAWEICLOUD_SDK_AK/_SK\n',
+      'no project had usable credentials: set GES_CREDENTIALS_SECRET (with AWS credentials and AWS_REGION) or HUAWEICLOUD_SDK_AK/_SK\n',
     );
   }
   return code;

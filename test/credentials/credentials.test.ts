@@ -205,10 +205,16 @@ describe('secretsManagerSource with aws-sdk-client-mock', () => {
       words: "access denied (the function's role needs secretsmanager:GetSecretValue",
     },
     { error: 'DecryptionFailure', words: 'could not be decrypted with its KMS key' },
-    { error: 'ThrottlingException', words: 'could not be read (ThrottlingException)' },
+    {
+      error: 'ThrottlingException',
+      words: 'could not be read (ThrottlingException: ThrottlingException from AWS)',
+    },
+    { error: 'Error', message: 'Region is missing', words: 'no AWS region to read it in (set AWS_REGION)' },
     { error: 'CredentialsProviderError', words: 'no AWS credentials to read it with' },
-  ])('maps $error to words an operator can act on', async ({ error, words }) => {
-    sm.on(GetSecretValueCommand).rejects(awsError(error));
+  ])('maps $error to words an operator can act on', async ({ error, words, message }) => {
+    const failure = awsError(error);
+    if (message !== undefined) failure.message = message;
+    sm.on(GetSecretValueCommand).rejects(failure);
     const read = secretsManagerSource({ region: 'eu-central-1' }).getSecretString('ges/prod');
     await expect(read).rejects.toBeInstanceOf(CredentialsError);
     await expect(read).rejects.toThrow(`Credentials from secret ges/prod: ${words}`);

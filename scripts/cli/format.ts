@@ -86,7 +86,7 @@ export function verdict(summary: Summary): string {
     const off = summary.results.filter((r) => 'offHours' in r && r.offHours).length;
     return (
       `plan at ${summary.at}: ${off} of ${summary.results.length} graphs in off-hours, ` +
-      `${c.wouldStop} would be stopped (${run})`
+      `${c.wouldStop} of them not under skipUntil (states not read: a dry run says what would be stopped) (${run})`
     );
   }
   const main: keyof Counts =

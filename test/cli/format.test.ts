@@ -137,7 +137,7 @@ describe('verdict: the run in one line', () => {
         },
       ),
       expected:
-        'plan at 2026-11-23T20:00:00.000Z: 1 of 2 graphs in off-hours, 1 would be stopped (run 76142282…)',
+        'plan at 2026-11-23T20:00:00.000Z: 1 of 2 graphs in off-hours, 1 of them not under skipUntil (states not read: a dry run says what would be stopped) (run 76142282…)',
     },
   ])('reads $name', ({ summary, expected }) => {
     expect(verdict(summary)).toBe(expected);

@@ -5,7 +5,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import * as v from 'valibot';
-import { LineCounter, parseDocument, visit } from 'yaml';
+import { isMap, isScalar, LineCounter, parseDocument, visit } from 'yaml';
 import { ConfigError, type ConfigIssue } from '../errors.js';
 import { defaultEndpoint } from '../ges/endpoints.js';
 import { parseHoliday } from './holidays.js';
@@ -79,6 +79,7 @@ export function parseConfig(text: string, file: string, now: Date): LoadedConfig
   const under = (path: readonly PathKey[]) =>
     lists.some((l) => l.every((key, i) => String(path[i]) === String(key)));
   const issues = [
+    ...unquotedNames(doc),
     ...lists.map((path) => ({ path, message: 'must be a mapping (key: value lines), got a list' })),
     ...[...(result.issues?.map(fromValibot) ?? []), ...skipped.issues].filter((issue) => !under(issue.path)),
     ...crossCheck(raw),
@@ -90,6 +91,26 @@ export function parseConfig(text: string, file: string, now: Date): LoadedConfig
     message: `YAML: ${w.message.split(' at line ')[0]}`,
   }));
   return { config, warnings: [...yamlWarnings, ...configWarnings(config, now)] };
+}
+
+/**
+ * Schedule names YAML reads as something other than text: `0x1F:` becomes 31, `1e3:` 1000, `010:`
+ * 10, `true:` true, so the schedule would answer to another name than the one written.
+ */
+function unquotedNames(doc: ReturnType<typeof parseDocument>): { path: PathKey[]; message: string }[] {
+  const schedules = doc.get('schedules', true);
+  if (!isMap(schedules)) return [];
+  return schedules.items.flatMap((item) => {
+    const key = item.key;
+    if (!isScalar(key) || typeof key.value === 'string') return [];
+    const written = key.source ?? String(key.value);
+    return [
+      {
+        path: ['schedules', String(key.value)],
+        message: `the schedule name ${written} reads as a ${key.value === null ? 'null' : typeof key.value} (${String(key.value)}) in YAML: quote it, "${written}":`,
+      },
+    ];
+  });
 }
 
 /** Reads and parses a config file. A file that cannot be read is a ConfigError naming it. */

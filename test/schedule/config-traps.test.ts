@@ -195,3 +195,25 @@ describe('Trap: schedule names that are also names of JavaScript object properti
     ]);
   });
 });
+
+describe('Trap: a schedule name YAML reads as a number, a boolean or null', () => {
+  it.each([
+    { name: '0x1F', read: 'number (31)' },
+    { name: '1e3', read: 'number (1000)' },
+    { name: '010', read: 'number (10)' },
+    { name: 'true', read: 'boolean (true)' },
+  ])('refuses $name, saying to quote it', ({ name, read }) => {
+    const issues = issuesOf(config({ name }));
+    expect(issues).toContainEqual(
+      expect.objectContaining({
+        line: 2,
+        message: `the schedule name ${name} reads as a ${read} in YAML: quote it, "${name}":`,
+      }),
+    );
+  });
+
+  it('accepts the same name quoted', () => {
+    const text = config({ name: '"0x1F"' });
+    expect(parseConfig(text, 'schedule.yaml', NOW).config.schedules['0x1F']).toBeDefined();
+  });
+});

@@ -206,7 +206,6 @@ describe('Trap: a schedule name YAML reads as a number, a boolean or null', () =
     const issues = issuesOf(config({ name }));
     expect(issues).toContainEqual(
       expect.objectContaining({
-        line: 2,
         message: `the schedule name ${name} reads as a ${read} in YAML: quote it, "${name}":`,
       }),
     );

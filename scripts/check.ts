@@ -7,10 +7,11 @@
  * Exit status: 0 valid (warnings allowed), 1 invalid (the loader's messages on stderr), 2 usage.
  */
 import { realpathSync } from 'node:fs';
+import { normalize } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { loadDeployableConfig } from '../lib/deploy-checks.js';
-import { readEnvironment } from '../lib/env.js';
+import { DEFAULT_CONFIG_PATH, readEnvironment } from '../lib/env.js';
 import { ConfigError } from '../lib/errors.js';
 import { instantProblem, parseInstant } from '../lib/schedule/instant.js';
 import { summarize } from './check-summary.js';
@@ -72,16 +73,21 @@ export async function main(argv: readonly string[], io: CheckIo): Promise<ExitCo
     io.stderr(`${parsed.usage}\n${USAGE}`);
     return ExitCode.usage;
   }
+  // What a deploy ships is config/schedule.yaml, whatever SCHEDULE_CONFIG says in this shell.
+  const shipped = normalize(parsed.file) === normalize(DEFAULT_CONFIG_PATH);
+  const other = shipped ? '' : ` (a deploy ships ${DEFAULT_CONFIG_PATH}, not this file)`;
   try {
     const loaded = await loadDeployableConfig(parsed.file, parsed.at);
     io.stdout(summarize(parsed.file, loaded, parsed.at));
+    if (!shipped) io.stdout(`note: checked ${parsed.file}${other}\n`);
     return ExitCode.valid;
   } catch (error) {
     if (!(error instanceof ConfigError)) throw error;
     io.stderr(`${error.message}\n`);
     const count = error.issues.length;
     const problems = `${count} problem${count === 1 ? '' : 's'}`;
-    io.stdout(`invalid: ${parsed.file} (${problems}): osls package and deploy refuse it\n`);
+    const verdict = shipped ? 'osls package and deploy refuse it' : `a deploy would refuse it${other}`;
+    io.stdout(`invalid: ${parsed.file} (${problems}): ${verdict}\n`);
     return ExitCode.invalid;
   }
 }

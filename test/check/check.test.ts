@@ -92,6 +92,7 @@ describe('npm run check: a valid config', () => {
         '  projects[0].graphs[2].skipUntil: 2026-11-01T00:00:00.000Z has passed: the graph follows its schedule again; remove skipUntil',
         '',
         `valid: ${file} (4 schedules, 4 graphs in 2 projects, 3 warnings)`,
+        `note: checked ${file} (a deploy ships config/schedule.yaml, not this file)`,
         '',
       ].join('\n'),
     );
@@ -173,7 +174,8 @@ describe('npm run check: an invalid config', () => {
       expect(stderr).toMatch(new RegExp(`^${file}: ${problems} problems? in the config\n`));
       for (const message of messages) expect(stderr).toContain(message);
       expect(stdout).toBe(
-        `invalid: ${file} (${problems} problem${problems === 1 ? '' : 's'}): osls package and deploy refuse it\n`,
+        `invalid: ${file} (${problems} problem${problems === 1 ? '' : 's'}): a deploy would refuse it ` +
+          '(a deploy ships config/schedule.yaml, not this file)\n',
       );
     },
   );
@@ -185,9 +187,10 @@ describe('npm run check: an invalid config', () => {
   });
 
   it('checks config/schedule.yaml by default: as shipped, it still holds the placeholders', async () => {
-    const { code, stderr } = await check([]);
+    const { code, stdout, stderr } = await check([]);
     expect(code).toBe(ExitCode.invalid);
     expect(stderr).toMatch(/^config\/schedule\.yaml: 2 problems in the config\n/);
+    expect(stdout).toBe('invalid: config/schedule.yaml (2 problems): osls package and deploy refuse it\n');
   });
 });
 

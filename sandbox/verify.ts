@@ -4,7 +4,15 @@
  * against a clock skew window (15 minutes at Huawei's gateway).
  */
 import { timingSafeEqual } from 'node:crypto';
-import { computeSignature, lowerCaseHeaders, parseSdkDate, type SignableRequest } from '../lib/ges/signer.js';
+import { computeSignature, lowerCaseHeaders, type SignableRequest } from '../lib/ges/signer.js';
+
+/** Parses `YYYYMMDDTHHMMSSZ`; undefined when malformed. */
+export function parseSdkDate(value: string): Date | undefined {
+  const m = /^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z$/.exec(value);
+  if (!m) return undefined;
+  const date = new Date(`${m[1]}-${m[2]}-${m[3]}T${m[4]}:${m[5]}:${m[6]}Z`);
+  return Number.isNaN(date.getTime()) ? undefined : date;
+}
 
 export interface ParsedAuthorization {
   readonly ak: string;

@@ -24,14 +24,6 @@ export function formatSdkDate(date: Date): string {
     .replace(/\.\d{3}/, '');
 }
 
-/** Parses `YYYYMMDDTHHMMSSZ`; undefined when malformed. */
-export function parseSdkDate(value: string): Date | undefined {
-  const m = /^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z$/.exec(value);
-  if (!m) return undefined;
-  const date = new Date(`${m[1]}-${m[2]}-${m[3]}T${m[4]}:${m[5]}:${m[6]}Z`);
-  return Number.isNaN(date.getTime()) ? undefined : date;
-}
-
 /** RFC 3986 encoding: unreserved `A-Z a-z 0-9 - _ . ~` kept, everything else `%XX` (upper-case hex). */
 export function encodeRfc3986(value: string): string {
   return encodeURIComponent(value).replace(

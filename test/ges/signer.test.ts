@@ -4,10 +4,9 @@ import {
   canonicalUri,
   computeSignature,
   formatSdkDate,
-  parseSdkDate,
   signRequest,
 } from '../../lib/ges/signer.js';
-import { verifyRequest } from '../../sandbox/verify.js';
+import { parseSdkDate, verifyRequest } from '../../sandbox/verify.js';
 
 // Official Huawei Cloud SDK test vectors (docs/ges-api.md, "Signing requests").
 const vectorHeaders = { 'X-Sdk-Date': '20060102T150405Z', host: 'example.huaweicloud.com' };

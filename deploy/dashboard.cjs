@@ -15,6 +15,8 @@ const SERVICE_DIMENSION = 'ges-offhours';
 /** One datapoint per run at the default interval (15 minutes) or any longer one. */
 const RUN_PERIOD = 300;
 const DAY = 86400;
+/** The log lines the failures table shows: lib/run/report.ts, functions/stop-graphs.ts and lib/run/ledger-ops.ts write them. */
+const FAILURE_MESSAGES = ['graph failed', 'run refused', 'ledger read failed', 'ledger write failed'];
 
 const metricWidget = ({ x, y, title, metrics, stat, period, view = 'timeSeries', region, yLabel }) => ({
   type: 'metric',
@@ -37,15 +39,17 @@ const metricWidget = ({ x, y, title, metrics, stat, period, view = 'timeSeries',
 const body = ({ region, stage, logGroup }) => {
   const dims = ['service', SERVICE_DIMENSION, 'stage', stage];
   const metric = (name, options) => [NAMESPACE, name, ...dims, ...(options ? [options] : [])];
+  // One line of `|`-separated commands: CloudWatch runs `SOURCE … | <query>`, so every command,
+  // the first included, must follow a `|`.
   const failuresQuery = [
     `SOURCE '${logGroup}'`,
-    'fields @timestamp, message, graph.projectId as project,',
-    '  coalesce(graph.graphName, graph.graphId) as graphName,',
-    '  coalesce(graph.errorCode, errorCode) as code, coalesce(graph.message, error) as detail',
-    "| filter message in ['graph failed', 'run refused']",
-    '| sort @timestamp desc',
-    '| limit 50',
-  ].join('\n');
+    'fields @timestamp, message, graph.projectId as project,' +
+      ' coalesce(graph.graphName, graph.graphId) as graphName,' +
+      ' coalesce(graph.errorCode, errorCode) as code, coalesce(graph.message, error) as detail',
+    `filter message in [${FAILURE_MESSAGES.map((m) => `'${m}'`).join(', ')}]`,
+    'sort @timestamp desc',
+    'limit 50',
+  ].join(' | ');
   return {
     widgets: [
       metricWidget({
@@ -106,7 +110,7 @@ const body = ({ region, stage, logGroup }) => {
         width: 24,
         height: 8,
         properties: {
-          title: 'Latest failures (graph failed, run refused)',
+          title: 'Latest failures (graph failed, run refused, ledger read or write failed)',
           region,
           query: failuresQuery,
           view: 'table',

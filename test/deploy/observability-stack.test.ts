@@ -145,9 +145,15 @@ describe('osls package: the dashboard and metrics', () => {
     const logs = widgets().find((w) => w.type === 'log');
     const fn = both.Resources.StopGraphsLambdaFunction?.Properties.FunctionName;
     expect(fn).toBe('ges-offhours-test-stopGraphs');
-    expect(logs?.properties.query).toContain(`SOURCE '/aws/lambda/${fn}'`);
-    expect(logs?.properties.query).toContain("filter message in ['graph failed', 'run refused']");
-    expect(logs?.properties.query).toContain('sort @timestamp desc');
+    // CloudWatch joins `SOURCE …` and the query with ` | `: every command must follow a `|`.
+    expect(logs?.properties.query).toBe(
+      `SOURCE '/aws/lambda/${fn}'` +
+        ' | fields @timestamp, message, graph.projectId as project,' +
+        ' coalesce(graph.graphName, graph.graphId) as graphName,' +
+        ' coalesce(graph.errorCode, errorCode) as code, coalesce(graph.message, error) as detail' +
+        " | filter message in ['graph failed', 'run refused', 'ledger read failed', 'ledger write failed']" +
+        ' | sort @timestamp desc | limit 50',
+    );
   });
 
   it('gives the function its stage for the metrics, and no CloudWatch permission (EMF needs none)', () => {

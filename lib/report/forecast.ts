@@ -1,8 +1,8 @@
 /**
  * What the schedules alone would save: each configured graph's off-hours in the week after `now`
- * (seven local days in the schedule's zone: a week with a DST change has 167 or 169 hours),
- * evaluated exactly as runs evaluate them (lib/schedule/offhours.ts), so DST changes and holidays
- * in that week count as they will happen. The off/on state only changes when `stop` or `start`
+ * (seven local days in the schedule's zone: a week with a DST change has 167 or 169 hours) and in
+ * the average month after `now` (365.25 / 12 days), evaluated exactly as runs evaluate them
+ * (lib/schedule/offhours.ts), so DST changes and holidays count as they will happen. The off/on state only changes when `stop` or `start`
  * fires, or at a local midnight (a holiday begins or ends), so the week is walked from one such
  * instant to the next instead of minute by minute.
  */
@@ -15,8 +15,8 @@ import { instantOfWall, localDate, wallClock } from '../schedule/zone.js';
 import { priceOf, round2 } from './price.js';
 import type { ForecastEntry } from './types.js';
 
-/** Average weeks in a month: 365.25 days / 12 months / 7 days. */
-export const WEEKS_PER_MONTH = 365.25 / 12 / 7;
+/** The forecast's month: an average one, 365.25 / 12 days. */
+export const MONTH_MS = (365.25 / 12) * 24 * HOUR_MS;
 
 /** Hours of off-hours in [from, to). */
 export function offHoursBetween(schedule: Schedule, from: Date, to: Date): number {
@@ -58,13 +58,14 @@ function nextLocalMidnight(t: number, zone: string): number {
  * the size the graph had when last stopped (from `windows`); without either, hours only.
  */
 export function forecast(config: Config, now: Date, windows: readonly LedgerWindow[] = []): ForecastEntry[] {
-  const perSchedule = new Map<string, number>();
+  const perSchedule = new Map<string, { week: number; month: number }>();
   const latest = new Map<string, LedgerWindow>();
   for (const window of windows) {
     const key = `${window.projectId}/${window.graphId}`;
     const seen = latest.get(key);
     if (!seen || seen.stoppedAt < window.stoppedAt) latest.set(key, window);
   }
+  const monthEnd = new Date(now.getTime() + MONTH_MS);
   return config.projects.flatMap((project) =>
     project.graphs.map((graph) => {
       let hours = perSchedule.get(graph.schedule);
@@ -73,7 +74,10 @@ export function forecast(config: Config, now: Date, windows: readonly LedgerWind
           ? config.schedules[graph.schedule]
           : undefined;
         if (!schedule) throw new Error(`schedule "${graph.schedule}" is not in the config`);
-        hours = offHoursBetween(schedule, now, localWeekAfter(now, schedule.timezone));
+        hours = {
+          week: offHoursBetween(schedule, now, localWeekAfter(now, schedule.timezone)),
+          month: offHoursBetween(schedule, now, monthEnd),
+        };
         perSchedule.set(graph.schedule, hours);
       }
       const key = graph.id === undefined ? undefined : `${project.projectId}/${graph.id}`;
@@ -84,9 +88,10 @@ export function forecast(config: Config, now: Date, windows: readonly LedgerWind
         graphId: graph.id,
         graphName: graph.name,
         schedule: graph.schedule,
-        offHoursPerWeek: round2(hours),
+        offHoursPerWeek: round2(hours.week),
+        offHoursPerMonth: round2(hours.month),
         ...(price.known
-          ? { hourlyPrice: price.hourly, savedPerMonth: round2(hours * WEEKS_PER_MONTH * price.hourly) }
+          ? { hourlyPrice: price.hourly, savedPerMonth: round2(hours.month * price.hourly) }
           : {}),
       };
     }),

@@ -57,8 +57,13 @@ export interface ForecastEntry {
    * holidays in that week included.
    */
   readonly offHoursPerWeek: number;
+  /**
+   * Off-hours in the average month (365.25 / 12 days) from `forecastFrom`, counted directly: the
+   * holidays and DST changes of that month, not one week's multiplied out.
+   */
+  readonly offHoursPerMonth: number;
   readonly hourlyPrice?: number;
-  /** offHoursPerWeek × (365.25 / 12 / 7) weeks × hourlyPrice. */
+  /** offHoursPerMonth × hourlyPrice. */
   readonly savedPerMonth?: number;
 }
 

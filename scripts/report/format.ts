@@ -26,17 +26,19 @@ export function forecastText(forecast: readonly ForecastEntry[], currency: strin
     label(f),
     f.schedule,
     hours(f.offHoursPerWeek),
+    hours(f.offHoursPerMonth),
     money(f.hourlyPrice),
     money(f.savedPerMonth),
   ]);
   return (
-    `Forecast from the schedules alone, for the week from ${from} (DST and holidays included):\n` +
+    `Forecast from the schedules alone, for the week and the month (365.25 / 12 days) from ${from} (DST and holidays included):\n` +
     renderTable(
       [
         'project',
         'graph',
         'schedule',
         'off-hours/week',
+        'off-hours/month',
         `price/h (${currency})`,
         `saved/month (${currency})`,
       ],
@@ -93,6 +95,7 @@ const CSV_HEADER = [
   'hourlyPrice',
   'saved',
   'offHoursPerWeek',
+  'offHoursPerMonth',
   'savedPerMonth',
   'currency',
   'note',
@@ -115,7 +118,7 @@ export function reportCsv(report: SavingsReport): string {
       section: 'forecast',
       ...f,
       currency,
-      note: `week from ${report.forecastFrom}`,
+      note: `week and month from ${report.forecastFrom}`,
     })),
   ];
   return [CSV_HEADER.join(','), ...rows.map((row) => CSV_HEADER.map((key) => csvCell(row[key])).join(','))]

@@ -45,7 +45,8 @@ describe('npm run report', () => {
     );
     expect(stdout).toMatch(/archive: .*no price for size index "2"/);
     expect(stdout).toMatch(
-      /Forecast from the schedules alone[\s\S]*fraud-detection\s+office\s+103\.00\s+2\.00\s+895\.73/,
+      // Tue 10 Nov 01:00 Berlin + 730.5 h: 4 × 103 h + Tue 8 Dec from 01:00 (10 h), Wed (11 h), Thu to 07:00.
+      /Forecast from the schedules alone[\s\S]*fraud-detection\s+office\s+103\.00\s+440\.00\s+2\.00\s+880\.00/,
     );
   });
 
@@ -63,6 +64,7 @@ describe('npm run report', () => {
       'hourlyPrice',
       'saved',
       'offHoursPerWeek',
+      'offHoursPerMonth',
       'savedPerMonth',
       'currency',
       'note',
@@ -83,11 +85,9 @@ describe('npm run report', () => {
     ]);
     expect(cell(rows[0], 'note')).toMatch(/no price for size index "2"/);
     expect(['hoursStopped', 'saved', 'currency'].map((n) => cell(rows[3], n))).toEqual(['111', '22', 'EUR']);
-    expect(['graphName', 'offHoursPerWeek', 'savedPerMonth'].map((n) => cell(rows[4], n))).toEqual([
-      'fraud-detection',
-      '103',
-      '895.73',
-    ]);
+    expect(
+      ['graphName', 'offHoursPerWeek', 'offHoursPerMonth', 'savedPerMonth'].map((n) => cell(rows[4], n)),
+    ).toEqual(['fraud-detection', '103', '440', '880']);
   });
 
   it('prints the forecast alone without a ledger, and says so', async () => {

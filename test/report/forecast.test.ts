@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { forecast, localWeekAfter, offHoursBetween, WEEKS_PER_MONTH } from '../../lib/report/forecast.js';
+import { forecast, localWeekAfter, MONTH_MS, offHoursBetween } from '../../lib/report/forecast.js';
 import { MINUTE_MS } from '../../lib/schedule/calendar.js';
 import { isOffHours } from '../../lib/schedule/offhours.js';
 import type { Schedule } from '../../lib/schedule/types.js';
@@ -134,8 +134,9 @@ describe('Function: forecast', () => {
         graphName: 'priced-by-entry',
         schedule: 'office',
         offHoursPerWeek: 103,
+        offHoursPerMonth: 441,
         hourlyPrice: 1.25,
-        savedPerMonth: Math.round(103 * WEEKS_PER_MONTH * 1.25 * 100) / 100,
+        savedPerMonth: 551.25,
       },
       {
         projectId: P1,
@@ -143,8 +144,9 @@ describe('Function: forecast', () => {
         graphName: undefined,
         schedule: 'office',
         offHoursPerWeek: 103,
+        offHoursPerMonth: 441,
         hourlyPrice: 24,
-        savedPerMonth: Math.round(103 * WEEKS_PER_MONTH * 24 * 100) / 100,
+        savedPerMonth: 10584,
       },
       {
         projectId: P1,
@@ -152,6 +154,7 @@ describe('Function: forecast', () => {
         graphName: 'by-name-only',
         schedule: 'always',
         offHoursPerWeek: 168,
+        offHoursPerMonth: 730.5,
       },
       {
         projectId: P1,
@@ -159,12 +162,33 @@ describe('Function: forecast', () => {
         graphName: 'never-stopped',
         schedule: 'always',
         offHoursPerWeek: 168,
+        offHoursPerMonth: 730.5,
       },
     ]);
   });
 
-  it('uses 365.25 / 12 / 7 weeks per month', () => {
-    expect(WEEKS_PER_MONTH).toBeCloseTo(4.348214, 6);
-    expect(entries[0]?.savedPerMonth).toBe(559.83);
+  it('counts the month (365.25 / 12 days) itself: Mon 2 Nov 00:00 to Wed 2 Dec 10:30 Berlin', () => {
+    expect(MONTH_MS).toBe(730.5 * 3_600_000);
+    // 4 weeks × 103 h + Mon 30 Nov and Tue 1 Dec (11 h each) + Wed 2 Dec 00:00-07:00.
+    expect(entries[0]?.offHoursPerMonth).toBe(412 + 22 + 7);
+  });
+
+  it.each([
+    // Mon 21 Dec 2026 00:00 Berlin to Wed 20 Jan 2027 10:30: 4 × 103 h + 24 and 25 Dec (2 × 13 h)
+    // + Mon 18 and Tue 19 Jan (11 h each) + 7 h; the holiday week is not multiplied out.
+    ['made in Christmas week', officeXmas, '2026-12-20T23:00:00Z', 129, 467],
+    // Mon 23 Mar 2026 00:00 Berlin + 730.5 h = Wed 22 Apr 11:30 (summer time): 4 × 103 h - 1 h
+    // (clocks forward on a Sunday) + Mon 20, Tue 21 Apr + Wed 22 Apr 00:00-07:00.
+    ['made in the week clocks go forward', office, '2026-03-22T23:00:00Z', 102, 412 - 1 + 22 + 7],
+  ])('forecasts the month directly when %s', (_name, schedule, at, week, month) => {
+    const config = configOf({
+      schedules: { s: OFFICE },
+      projects: [
+        { projectId: P1, region: 'cn-north-4', graphs: [{ id: gid(1), schedule: 's', hourlyPrice: 2 }] },
+      ],
+    });
+    const withHolidays = { ...config, schedules: { s: schedule } };
+    const [entry] = forecast(withHolidays, new Date(at));
+    expect(entry).toMatchObject({ offHoursPerWeek: week, offHoursPerMonth: month, savedPerMonth: month * 2 });
   });
 });

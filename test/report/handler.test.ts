@@ -91,11 +91,13 @@ describe('report: from the ledger through invoke', () => {
       unpriced: [],
       totals: { hoursStopped: 0, saved: 0, unpricedHours: 0 },
     });
-    expect(report?.forecast.map((f) => [f.graphName, f.offHoursPerWeek, f.savedPerMonth])).toEqual([
-      ['fraud-detection', 103, 895.73],
-      ['recommendations', 103, undefined],
-      ['search', 103, undefined],
-      ['archive', 103, undefined],
+    expect(
+      report?.forecast.map((f) => [f.graphName, f.offHoursPerWeek, f.offHoursPerMonth, f.savedPerMonth]),
+    ).toEqual([
+      ['fraud-detection', 103, 440, 880],
+      ['recommendations', 103, 440, undefined],
+      ['search', 103, 440, undefined],
+      ['archive', 103, 440, undefined],
     ]);
   });
 

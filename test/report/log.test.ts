@@ -29,6 +29,7 @@ function reportWith(graphs: number, forecast: number): SavingsReport {
       graphName: `name-${i}`,
       schedule: 'office',
       offHoursPerWeek: 103,
+      offHoursPerMonth: 440,
     })),
     skipped: [],
   };

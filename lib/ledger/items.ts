@@ -1,7 +1,7 @@
 /**
  * Windows as DynamoDB items. Partition key `graph` (S) = `{projectId}/{graphId}`, sort key
  * `stoppedAt` (S, ISO-8601 UTC); instants are ISO strings, `replication` and the TTL attribute
- * `expiresAt` (epoch seconds) are numbers.
+ * `expiresAt` (epoch seconds) are numbers. `graphName` (S) is optional: older windows lack it.
  */
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import { EndedBy, graphKey, type LedgerWindow, type OpenWindowInput, type WindowKey } from './types.js';
@@ -33,6 +33,7 @@ export function toItem(input: OpenWindowInput): Item {
   if (input.offUntil !== undefined) item.offUntil = { S: input.offUntil.toISOString() };
   if (input.sizeIndex !== undefined) item.sizeIndex = { S: input.sizeIndex };
   if (input.replication !== undefined) item.replication = { N: String(input.replication) };
+  if (input.graphName !== undefined) item.graphName = { S: input.graphName };
   return item;
 }
 
@@ -63,6 +64,7 @@ export function fromItem(item: Item): LedgerWindow | string {
     offUntil: offUntil ?? undefined,
     sizeIndex: item.sizeIndex?.S,
     replication: replication !== undefined && Number.isFinite(replication) ? replication : undefined,
+    graphName: item.graphName?.S,
     endedAt,
     // A window with an end but no known reason is still closed; the reason just goes unreported.
     endedBy: knownEndedBy,

@@ -40,6 +40,8 @@ export interface LedgerWindow extends GraphRef {
   /** GES's graphSizeTypeIndex, as GES gives it. */
   readonly sizeIndex?: string | undefined;
   readonly replication?: number | undefined;
+  /** The graph's name as GES gave it when stopped; absent in windows written before it was kept. */
+  readonly graphName?: string | undefined;
   /** Absent while the window is open. */
   readonly endedAt?: Date | undefined;
   readonly endedBy?: EndedBy | undefined;
@@ -54,6 +56,8 @@ export interface OpenWindowInput extends GraphRef {
   readonly offUntil?: Date | undefined;
   readonly sizeIndex?: string | undefined;
   readonly replication?: number | undefined;
+  /** Lets the report find a config entry that names the graph by name only. */
+  readonly graphName?: string | undefined;
 }
 
 /**

@@ -220,6 +220,7 @@ async function recorded(result: GraphResult, target: ResolvedTarget, context: Co
       offUntil: context.windows.offHoursEnd(target.graph.schedule),
       sizeIndex: target.live?.sizeIndex,
       replication: target.live?.replication,
+      graphName: target.live?.name,
     },
     context.scheduleNow(),
     context.ledger,

@@ -85,6 +85,7 @@ export async function recordStop(
     readonly offUntil: Date | undefined;
     readonly sizeIndex?: string | undefined;
     readonly replication?: number | undefined;
+    readonly graphName?: string | undefined;
   },
   now: Date,
   access: LedgerAccess,
@@ -101,6 +102,7 @@ export async function recordStop(
         offUntil: stop.offUntil,
         sizeIndex: stop.sizeIndex,
         replication: stop.replication,
+        graphName: stop.graphName,
       },
       { signal: access.signal },
     );

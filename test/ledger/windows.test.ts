@@ -39,7 +39,13 @@ describe('Ledger: opening a window', () => {
   it('writes one item with the contract key and every attribute GES reported', async () => {
     const ledger = await fixture.ledger();
     const result = await ledger.openWindow(
-      stop({ jobId: 'job-1', offUntil: at('2026-03-03T06:00:00.000Z'), sizeIndex: '4', replication: 3 }),
+      stop({
+        jobId: 'job-1',
+        offUntil: at('2026-03-03T06:00:00.000Z'),
+        sizeIndex: '4',
+        replication: 3,
+        graphName: 'fraud-detection',
+      }),
     );
     expect(result.outcome).toBe('opened');
     expect(await rawItem(ledger.table, `${PROJECT}/${GRAPH}`, '2026-03-02T20:00:05.000Z')).toEqual({
@@ -51,6 +57,7 @@ describe('Ledger: opening a window', () => {
       offUntil: { S: '2026-03-03T06:00:00.000Z' },
       sizeIndex: { S: '4' },
       replication: { N: '3' },
+      graphName: { S: 'fraud-detection' },
     });
   });
 
@@ -63,7 +70,7 @@ describe('Ledger: opening a window', () => {
 
   it('is found by openWindows with its parsed fields', async () => {
     const ledger = await fixture.ledger();
-    await ledger.openWindow(stop({ jobId: 'job-1', sizeIndex: '1', replication: 1 }));
+    await ledger.openWindow(stop({ jobId: 'job-1', sizeIndex: '1', replication: 1, graphName: 'search' }));
     const windows = await ledger.openWindows([{ projectId: PROJECT, graphId: GRAPH }]);
     expect(windows.get(`${PROJECT}/${GRAPH}`)).toEqual({
       ok: true,
@@ -75,6 +82,7 @@ describe('Ledger: opening a window', () => {
           jobId: 'job-1',
           sizeIndex: '1',
           replication: 1,
+          graphName: 'search',
           endedAt: undefined,
         }),
       ],

@@ -55,15 +55,20 @@ function nextLocalMidnight(t: number, zone: string): number {
 
 /**
  * One entry per configured graph. Its price: the entry's `hourlyPrice`, else `pricing.hourly` of
- * the size the graph had when last stopped (from `windows`); without either, hours only.
+ * the size the graph had when last stopped (from `windows`, found by id, or for an entry without
+ * an id by the name GES gave); without either, hours only.
  */
 export function forecast(config: Config, now: Date, windows: readonly LedgerWindow[] = []): ForecastEntry[] {
   const perSchedule = new Map<string, { week: number; month: number }>();
+  // The latest window of each graph, by id and by the name GES gave (for name-only entries).
   const latest = new Map<string, LedgerWindow>();
-  for (const window of windows) {
-    const key = `${window.projectId}/${window.graphId}`;
+  const keep = (key: string, window: LedgerWindow) => {
     const seen = latest.get(key);
     if (!seen || seen.stoppedAt < window.stoppedAt) latest.set(key, window);
+  };
+  for (const window of windows) {
+    keep(`id:${window.projectId}/${window.graphId}`, window);
+    if (window.graphName !== undefined) keep(`name:${window.projectId}/${window.graphName}`, window);
   }
   const monthEnd = new Date(now.getTime() + MONTH_MS);
   return config.projects.flatMap((project) =>
@@ -80,7 +85,12 @@ export function forecast(config: Config, now: Date, windows: readonly LedgerWind
         };
         perSchedule.set(graph.schedule, hours);
       }
-      const key = graph.id === undefined ? undefined : `${project.projectId}/${graph.id}`;
+      const key =
+        graph.id !== undefined
+          ? `id:${project.projectId}/${graph.id}`
+          : graph.name !== undefined
+            ? `name:${project.projectId}/${graph.name}`
+            : undefined;
       const size = key === undefined ? undefined : latest.get(key);
       const price = priceOf(graph, size, config.pricing);
       return {

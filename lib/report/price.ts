@@ -19,7 +19,9 @@ export function priceOf(
   pricing: Pricing,
 ): Price {
   if (entry?.hourlyPrice !== undefined) return { known: true, hourly: entry.hourlyPrice, source: 'entry' };
-  const noEntryPrice = entry ? 'its config entry has no hourlyPrice' : 'no config entry names it by id';
+  const noEntryPrice = entry
+    ? 'its config entry has no hourlyPrice'
+    : 'no config entry names it (by id, or by the name GES gave when it was stopped)';
   if (size?.sizeIndex === undefined)
     return { known: false, reason: `${noEntryPrice}, and GES reported no size index when it was stopped` };
   const perReplica = pricing.hourly.get(size.sizeIndex);

@@ -10,13 +10,24 @@ export type PriceSource = 'entry' | 'pricing';
 export interface GraphSavings {
   readonly projectId: string;
   readonly graphId: string;
-  /** From the graph's config entry; undefined for a graph no entry names by id (tag-selected, removed). */
+  /**
+   * From the graph's config entry (matched by id, else by the name GES gave when it was stopped),
+   * else the name its latest window recorded; undefined when neither knows one.
+   */
   readonly graphName: string | undefined;
   readonly hoursStopped: number;
-  /** Absent when the price is unknown (see `unpriced`). */
+  /**
+   * Present only when it multiplies out: every hour priced, at one price. Absent when some hours
+   * have no known price (see `unpriced`) or the windows had different prices (`mixedPrices`).
+   */
   readonly hourlyPrice?: number;
-  readonly saved?: number;
   readonly priceSource?: PriceSource;
+  /** Money of the priced windows; absent when no window had a known price. */
+  readonly saved?: number;
+  /** The windows were priced differently (the graph was resized between stops). */
+  readonly mixedPrices?: true;
+  /** Hours of windows without a known price: in `hoursStopped`, not in `saved`. */
+  readonly unpricedHours: number;
   /** GES's size index and replicas as the latest window in the range recorded them. */
   readonly sizeIndex?: string;
   readonly replication?: number;
@@ -30,6 +41,7 @@ export interface UnpricedGraph {
   readonly projectId: string;
   readonly graphId: string;
   readonly graphName: string | undefined;
+  /** Its hours without a known price (the graph's other windows may be priced). */
   readonly hoursStopped: number;
   readonly reason: string;
 }
@@ -38,7 +50,7 @@ export interface Totals {
   readonly hoursStopped: number;
   /** Money saved by the priced graphs. */
   readonly saved: number;
-  /** Hours of graphs without a known price, included in `hoursStopped` but not in `saved`. */
+  /** Hours of windows without a known price, included in `hoursStopped` but not in `saved`. */
   readonly unpricedHours: number;
 }
 

@@ -16,7 +16,17 @@ function graphRows(graphs: readonly GraphSavings[]): string[][] {
     hours(g.hoursStopped),
     money(g.hourlyPrice),
     money(g.saved),
-    [g.open ? 'stopped now' : '', g.hourlyPrice === undefined ? 'no price' : ''].filter(Boolean).join(', '),
+    [
+      g.open ? 'stopped now' : '',
+      g.saved === undefined
+        ? 'no price'
+        : g.unpricedHours > 0
+          ? `${hours(g.unpricedHours)} h without price`
+          : '',
+      g.mixedPrices ? 'prices differ' : '',
+    ]
+      .filter(Boolean)
+      .join(', '),
   ]);
 }
 

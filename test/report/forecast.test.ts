@@ -123,6 +123,11 @@ describe('Function: forecast', () => {
       sizeIndex: '4',
       replication: 2,
     }),
+    // The name GES gave finds the size of an entry without an id.
+    {
+      ...windowOf({ graph: 3, stoppedAt: '2026-10-30T19:00:00Z', sizeIndex: '4' }),
+      graphName: 'by-name-only',
+    },
   ];
   const entries = forecast(config, new Date('2026-11-01T23:00:00Z'), windows);
 
@@ -155,6 +160,8 @@ describe('Function: forecast', () => {
         schedule: 'always',
         offHoursPerWeek: 168,
         offHoursPerMonth: 730.5,
+        hourlyPrice: 12,
+        savedPerMonth: 8766,
       },
       {
         projectId: P1,

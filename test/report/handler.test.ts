@@ -8,7 +8,7 @@ import type { OpenWindowInput } from '../../lib/ledger/types.js';
 import { EMULATOR_CLIENT } from '../../sandbox/dynamo.js';
 import { lambdaContext } from '../../sandbox/lambda-context.js';
 import { LEDGER_TABLE, TEST_AK, TEST_SK, type World } from '../../sandbox/world.js';
-import { P1, recordWindow, startReportWorld } from './support.js';
+import { GRAPH_NAMES, P1, recordWindow, startReportWorld } from './support.js';
 
 const FROM = '2026-11-01T00:00:00.000Z';
 const TO = '2026-11-08T00:00:00.000Z';
@@ -137,6 +137,9 @@ describe('report: from the ledger through invoke', () => {
       ['search', '4', 12],
     ]);
     for (const g of report?.graphs ?? []) expect(g.hoursStopped).toBeGreaterThan(2.9);
+    // The run records the name GES gave, so an entry without an id can be matched.
+    const { windows } = await world.ledger!.windows(monday, new Date('2026-11-03T00:00:00Z'));
+    expect(windows.map((w) => w.graphName).sort()).toEqual([...GRAPH_NAMES].sort());
   });
 });
 

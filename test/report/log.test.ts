@@ -7,6 +7,7 @@ const graph = (i: number) => ({
   graphId: `graph-${i}`,
   graphName: `name-${i}`,
   hoursStopped: 10,
+  unpricedHours: 0,
   windows: 1,
   open: false,
 });

@@ -165,7 +165,7 @@ describe('Function: computeSavings, prices', () => {
     expect(totals).toEqual({ hoursStopped: 80, saved: 322.5, unpricedHours: 20 });
   });
 
-  it('prices each window by the size it recorded (a graph resized between stops)', () => {
+  it('prices each window by the size it recorded, and shows no single price that does not multiply out', () => {
     const resized = savingsOf(
       [
         ten(3, { sizeIndex: '1' }),
@@ -176,12 +176,13 @@ describe('Function: computeSavings, prices', () => {
     expect(resized.graphs[0]).toMatchObject({
       hoursStopped: 20,
       saved: 132.5,
-      hourlyPrice: 12,
+      mixedPrices: true,
       sizeIndex: '4',
     });
+    expect(resized.graphs[0]).not.toHaveProperty('hourlyPrice');
   });
 
-  it('counts hours only when any window of the graph has no known price', () => {
+  it('counts only the windows without a known price as unpriced, and keeps the money of the others', () => {
     const mixed = savingsOf(
       [
         ten(3, { sizeIndex: '1' }),
@@ -189,8 +190,10 @@ describe('Function: computeSavings, prices', () => {
       ],
       { config },
     );
-    expect(mixed.graphs[0]).not.toHaveProperty('saved');
-    expect(mixed.totals).toEqual({ hoursStopped: 20, saved: 0, unpricedHours: 20 });
+    expect(mixed.graphs[0]).toMatchObject({ hoursStopped: 20, saved: 12.5, unpricedHours: 10 });
+    expect(mixed.graphs[0]).not.toHaveProperty('hourlyPrice');
+    expect(mixed.unpriced).toEqual([expect.objectContaining({ graphId: gid(3), hoursStopped: 10 })]);
+    expect(mixed.totals).toEqual({ hoursStopped: 20, saved: 12.5, unpricedHours: 10 });
   });
 
   it('finds no price anywhere without pricing or hourlyPrice', () => {
@@ -198,6 +201,70 @@ describe('Function: computeSavings, prices', () => {
     expect(bare.unpriced[0]?.reason).toMatch(
       /its config entry has no hourlyPrice.*no price for size index "4"/,
     );
+  });
+});
+
+describe('Function: computeSavings, entries named by name only', () => {
+  const config = configOf({
+    schedules: { office: OFFICE },
+    projects: [
+      {
+        projectId: P1,
+        region: 'cn-north-4',
+        graphs: [
+          { name: 'yearly-kg', schedule: 'office', hourlyPrice: 0 },
+          { id: gid(2), name: 'by-id', schedule: 'office', hourlyPrice: 3 },
+        ],
+      },
+      {
+        projectId: P2,
+        region: 'cn-north-4',
+        graphs: [{ name: 'yearly-kg', schedule: 'office', hourlyPrice: 5 }],
+      },
+    ],
+    pricing: PRICING,
+  });
+  const ten = (graph: number, graphName: string | undefined, projectId = P1) => ({
+    ...windowOf({
+      graph,
+      projectId,
+      stoppedAt: '2026-11-02T20:00:00Z',
+      endedAt: '2026-11-03T06:00:00Z',
+      sizeIndex: '4',
+    }),
+    graphName,
+  });
+  const savings = (windows: ReturnType<typeof ten>[]) =>
+    computeSavings({ config, windows, from: FROM, to: TO, now: AFTER }).graphs.map((g) => ({
+      projectId: g.projectId,
+      graphName: g.graphName,
+      hourlyPrice: g.hourlyPrice,
+      saved: g.saved,
+    }));
+
+  it.each([
+    [
+      'matches the window by the name GES gave to the entry of its project',
+      [ten(1, 'yearly-kg')],
+      [{ projectId: P1, graphName: 'yearly-kg', hourlyPrice: 0, saved: 0 }],
+    ],
+    [
+      'matches per project: the same name in another project is another entry',
+      [ten(1, 'yearly-kg', P2)],
+      [{ projectId: P2, graphName: 'yearly-kg', hourlyPrice: 5, saved: 50 }],
+    ],
+    [
+      'keeps a window without a name (written before names were kept) priced by its size',
+      [ten(1, undefined)],
+      [{ projectId: P1, graphName: undefined, hourlyPrice: 12, saved: 120 }],
+    ],
+    [
+      'lets the id win: an entry with an id is never matched by name',
+      [ten(9, 'by-id')],
+      [{ projectId: P1, graphName: 'by-id', hourlyPrice: 12, saved: 120 }],
+    ],
+  ])('%s', (_name, windows, expected) => {
+    expect(savings(windows)).toEqual(expected);
   });
 });
 

@@ -103,14 +103,49 @@ function keyHint(key: string, action: string): string {
   return ` (${mean === '' ? '' : `${mean}, `}only with ${takers.join(' or ')})`;
 }
 
+/** `YYYY-MM-DDThh:mm[:ss[.fff]]` and a zone: a four-digit year, so instants sort as strings do. */
+const INSTANT = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})$/i;
+
 function parseAt(at: unknown, field = 'at'): Date | undefined {
   if (at === undefined) return undefined;
-  if (typeof at !== 'string' || !/(?:Z|[+-]\d{2}:?\d{2})$/i.test(at) || Number.isNaN(Date.parse(at))) {
+  const parts = typeof at === 'string' ? INSTANT.exec(at) : null;
+  if (typeof at !== 'string' || !parts || Number.isNaN(Date.parse(at))) {
     throw new EventError(
       `"${field}" must be an ISO-8601 instant with a zone, like "2026-03-29T01:30:00Z"; got ${JSON.stringify(at)}`,
     );
   }
-  return new Date(at);
+  // Date.parse rolls an impossible date over (2026-02-30 becomes 2 March): the written date and
+  // time must come back unchanged.
+  const written = parts.slice(1, 7).map((p) => Number(p ?? 0));
+  const [year, month, day, hour, minute, second] = written as [
+    number,
+    number,
+    number,
+    number,
+    number,
+    number,
+  ];
+  const wall = new Date(Date.UTC(2000, month - 1, day, hour, minute, second));
+  wall.setUTCFullYear(year); // Date.UTC would read years 0-99 as 1900-1999
+  const back = [
+    wall.getUTCFullYear(),
+    wall.getUTCMonth() + 1,
+    wall.getUTCDate(),
+    wall.getUTCHours(),
+    wall.getUTCMinutes(),
+    wall.getUTCSeconds(),
+  ];
+  if (back.join() !== written.join()) {
+    throw new EventError(`"${field}" is not a date and time that exists; got ${JSON.stringify(at)}`);
+  }
+  const instant = new Date(at);
+  // The ledger stores instants as ISO strings and the report compares them as strings: beyond
+  // 9999 (+010000-…) they would sort before every real one.
+  const utcYear = instant.getUTCFullYear();
+  if (utcYear < 0 || utcYear > 9999) {
+    throw new EventError(`"${field}" must fall in the years 0000 to 9999 (UTC); got ${JSON.stringify(at)}`);
+  }
+  return instant;
 }
 
 function parseGraphs(graphs: unknown): 'all' | readonly string[] {

@@ -208,6 +208,16 @@ describe('parseEvent: start and report', () => {
       },
     },
     {
+      name: 'a report from a leap day, in an offset, without seconds',
+      event: { action: 'report', from: '2028-02-29T00:00+01:00', to: '2028-03-01T00:00:00Z' },
+      expected: {
+        action: 'report',
+        dryRun: false,
+        from: new Date('2028-02-28T23:00:00Z'),
+        to: new Date('2028-03-01T00:00:00Z'),
+      },
+    },
+    {
       name: 'a report without a range: the 30 days up to now',
       event: { action: 'report' },
       expected: { action: 'report', dryRun: false, from: new Date('2026-10-30T12:00:00Z'), to: NOW },
@@ -223,6 +233,22 @@ describe('parseEvent: start and report', () => {
       words: 'must be before "to"',
     },
     { event: { action: 'report', from: 'yesterday' }, words: '"from" must be an ISO-8601 instant' },
+    // Sorts before "2026-…" as a string: the ledger's range read would find nothing.
+    { event: { action: 'report', to: '+010000-01-01T00:00:00Z' }, words: '"to" must be an ISO-8601 instant' },
+    { event: { action: 'report', to: '9999-12-31T23:00:00-05:00' }, words: 'years 0000 to 9999 (UTC)' },
+    // Date.parse reads these as 2 March and 1 December.
+    {
+      event: { action: 'report', from: '2026-02-30T00:00:00Z' },
+      words: '"from" is not a date and time that exists',
+    },
+    {
+      event: { action: 'report', to: '2026-11-31T00:00:00+01:00' },
+      words: '"to" is not a date and time that exists',
+    },
+    {
+      event: { action: 'plan', at: '2026-03-29T24:00:00Z' },
+      words: '"at" is not a date and time that exists',
+    },
     { event: { action: 'report', graphs: 'all' }, words: 'unknown field "graphs"' },
   ])('refuses $event', ({ event, words }) => {
     expect(() => parseEvent(event, NOW)).toThrow(EventError);

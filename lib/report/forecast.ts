@@ -54,6 +54,19 @@ function nextLocalMidnight(t: number, zone: string): number {
 }
 
 /**
+ * Why the forecast may not be the whole picture, or undefined: it reads the config alone, so
+ * graphs a project selects by tag (`scheduleTag`) are not in it.
+ */
+export function forecastNote(config: Config): string | undefined {
+  const tagged = config.projects.filter((p) => p.scheduleTag !== undefined).map((p) => p.projectId);
+  if (tagged.length === 0) return undefined;
+  return (
+    `graphs selected by tag (scheduleTag) in project ${tagged.join(', ')} are not in the forecast: ` +
+    'it reads the config alone, and only a run asks GES for tags'
+  );
+}
+
+/**
  * One entry per configured graph. Its price: the entry's `hourlyPrice`, else `pricing.hourly` of
  * the size the graph had when last stopped (from `windows`, found by id, or for an entry without
  * an id by the name GES gave); without either, hours only.
@@ -73,17 +86,21 @@ export function forecast(config: Config, now: Date, windows: readonly LedgerWind
   const monthEnd = new Date(now.getTime() + MONTH_MS);
   return config.projects.flatMap((project) =>
     project.graphs.map((graph) => {
-      let hours = perSchedule.get(graph.schedule);
+      const schedule = Object.hasOwn(config.schedules, graph.schedule)
+        ? config.schedules[graph.schedule]
+        : undefined;
+      if (!schedule) throw new Error(`schedule "${graph.schedule}" is not in the config`);
+      const weekEnd = localWeekAfter(now, schedule.timezone);
+      // skipUntil: the graph is left alone until then, so that part of the week and month saves nothing.
+      const skipped = graph.skipUntil !== undefined && graph.skipUntil > now ? graph.skipUntil : undefined;
+      let hours = skipped === undefined ? perSchedule.get(graph.schedule) : undefined;
       if (hours === undefined) {
-        const schedule = Object.hasOwn(config.schedules, graph.schedule)
-          ? config.schedules[graph.schedule]
-          : undefined;
-        if (!schedule) throw new Error(`schedule "${graph.schedule}" is not in the config`);
+        const from = (end: Date) => (skipped === undefined ? now : skipped < end ? skipped : end);
         hours = {
-          week: offHoursBetween(schedule, now, localWeekAfter(now, schedule.timezone)),
-          month: offHoursBetween(schedule, now, monthEnd),
+          week: offHoursBetween(schedule, from(weekEnd), weekEnd),
+          month: offHoursBetween(schedule, from(monthEnd), monthEnd),
         };
-        perSchedule.set(graph.schedule, hours);
+        if (skipped === undefined) perSchedule.set(graph.schedule, hours);
       }
       const key =
         graph.id !== undefined
@@ -100,6 +117,7 @@ export function forecast(config: Config, now: Date, windows: readonly LedgerWind
         schedule: graph.schedule,
         offHoursPerWeek: round2(hours.week),
         offHoursPerMonth: round2(hours.month),
+        ...(skipped === undefined ? {} : { skippedUntil: skipped.toISOString() }),
         ...(price.known
           ? { hourlyPrice: price.hourly, savedPerMonth: round2(hours.month * price.hourly) }
           : {}),

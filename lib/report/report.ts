@@ -6,7 +6,7 @@
 import { EventError } from '../errors.js';
 import type { Ledger } from '../ledger/types.js';
 import type { Config } from '../schedule/types.js';
-import { forecast } from './forecast.js';
+import { forecast, forecastNote } from './forecast.js';
 import { computeSavings } from './savings.js';
 import type { SavingsReport } from './types.js';
 
@@ -31,6 +31,7 @@ export async function savingsReport(options: ReportOptions): Promise<SavingsRepo
   const { config, ledger, from, to, now } = options;
   if (!ledger) throw new EventError(NO_LEDGER);
   const { windows, skipped } = await ledger.windows(from, to, { signal: options.signal });
+  const note = forecastNote(config);
   return {
     action: 'report',
     from: from.toISOString(),
@@ -40,6 +41,7 @@ export async function savingsReport(options: ReportOptions): Promise<SavingsRepo
     ...computeSavings({ config, windows, from, to, now }),
     forecastFrom: now.toISOString(),
     forecast: forecast(config, now, windows),
+    ...(note === undefined ? {} : { forecastNote: note }),
     skipped,
   };
 }

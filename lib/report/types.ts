@@ -74,6 +74,11 @@ export interface ForecastEntry {
    * holidays and DST changes of that month, not one week's multiplied out.
    */
   readonly offHoursPerMonth: number;
+  /**
+   * The entry's `skipUntil`, when it falls after `forecastFrom`: the graph is left alone until
+   * then, and the off-hours before it are not counted.
+   */
+  readonly skippedUntil?: string;
   readonly hourlyPrice?: number;
   /** offHoursPerMonth × hourlyPrice. */
   readonly savedPerMonth?: number;
@@ -96,6 +101,8 @@ export interface SavingsReport {
   /** Where the forecast week begins: seven local days from here, in each schedule's zone. */
   readonly forecastFrom: string;
   readonly forecast: readonly ForecastEntry[];
+  /** What the forecast leaves out (graphs selected by tag), when anything. */
+  readonly forecastNote?: string;
   /** Ledger items that are not windows (hand-edited?), described by key: never guessed at. */
   readonly skipped: readonly string[];
 }

@@ -30,7 +30,12 @@ function graphRows(graphs: readonly GraphSavings[]): string[][] {
   ]);
 }
 
-export function forecastText(forecast: readonly ForecastEntry[], currency: string, from: string): string {
+export function forecastText(
+  forecast: readonly ForecastEntry[],
+  currency: string,
+  from: string,
+  note?: string,
+): string {
   const rows = forecast.map((f) => [
     f.projectId,
     label(f),
@@ -39,6 +44,7 @@ export function forecastText(forecast: readonly ForecastEntry[], currency: strin
     hours(f.offHoursPerMonth),
     money(f.hourlyPrice),
     money(f.savedPerMonth),
+    f.skippedUntil === undefined ? '' : `skipped until ${f.skippedUntil}`,
   ]);
   return (
     `Forecast from the schedules alone, for the week and the month (365.25 / 12 days) from ${from} (DST and holidays included):\n` +
@@ -51,9 +57,11 @@ export function forecastText(forecast: readonly ForecastEntry[], currency: strin
         'off-hours/month',
         `price/h (${currency})`,
         `saved/month (${currency})`,
+        'note',
       ],
       rows,
-    )
+    ) +
+    (note === undefined ? '' : `Note: ${note}.\n`)
   );
 }
 
@@ -91,7 +99,7 @@ export function reportText(report: SavingsReport): string {
     parts.push('\nLedger items that are not stop windows (not counted):\n');
     for (const s of report.skipped) parts.push(`  ${s}\n`);
   }
-  parts.push(`\n${forecastText(report.forecast, currency, report.forecastFrom)}`);
+  parts.push(`\n${forecastText(report.forecast, currency, report.forecastFrom, report.forecastNote)}`);
   return parts.join('');
 }
 
@@ -104,6 +112,8 @@ const CSV_HEADER = [
   'hoursStopped',
   'hourlyPrice',
   'saved',
+  'unpricedHours',
+  'open',
   'offHoursPerWeek',
   'offHoursPerMonth',
   'savedPerMonth',
@@ -119,6 +129,7 @@ export function reportCsv(report: SavingsReport): string {
     ...report.graphs.map((g) => ({
       section: 'graph',
       ...g,
+      open: String(g.open),
       currency,
       note: report.unpriced.find((u) => u.projectId === g.projectId && u.graphId === g.graphId)?.reason,
     })),
@@ -128,7 +139,13 @@ export function reportCsv(report: SavingsReport): string {
       section: 'forecast',
       ...f,
       currency,
-      note: `week and month from ${report.forecastFrom}`,
+      note: [
+        `week and month from ${report.forecastFrom}`,
+        f.skippedUntil === undefined ? '' : `skipped until ${f.skippedUntil}`,
+        report.forecastNote ?? '',
+      ]
+        .filter(Boolean)
+        .join('; '),
     })),
   ];
   return [CSV_HEADER.join(','), ...rows.map((row) => CSV_HEADER.map((key) => csvCell(row[key])).join(','))]

@@ -10,7 +10,7 @@ import { invoke } from '../../lib/invoke.js';
 import { dynamoLedger } from '../../lib/ledger/dynamo.js';
 import type { Ledger } from '../../lib/ledger/types.js';
 import { type Log, silentLog } from '../../lib/log.js';
-import { forecast } from '../../lib/report/forecast.js';
+import { forecast, forecastNote } from '../../lib/report/forecast.js';
 import { isSavingsReport } from '../../lib/report/types.js';
 import { loadConfig } from '../../lib/schedule/config.js';
 import { forecastText, reportCsv, reportText } from './format.js';
@@ -80,7 +80,8 @@ export async function main(argv: readonly string[], io: ReportIo): Promise<ExitC
       : undefined;
   const ledger = io.ledger ?? own;
   try {
-    if (!ledger) return await forecastOnly(io, env.configPath, now);
+    if (!ledger)
+      return await forecastOnly(io, env.configPath, now, args.from !== undefined || args.to !== undefined);
     const event = {
       action: 'report',
       ...(args.from && { from: args.from }),
@@ -105,10 +106,17 @@ export async function main(argv: readonly string[], io: ReportIo): Promise<ExitC
   }
 }
 
-async function forecastOnly(io: ReportIo, configPath: string, now: Date): Promise<ExitCode> {
+async function forecastOnly(io: ReportIo, configPath: string, now: Date, range: boolean): Promise<ExitCode> {
   const { config } = await loadConfig(configPath, now);
-  io.stderr('LEDGER_TABLE is not set: no ledger to count stops in, so this is the forecast alone.\n');
-  io.stdout(forecastText(forecast(config, now), config.pricing.currency, now.toISOString()));
+  io.stderr(
+    'LEDGER_TABLE is not set: no ledger to count stops in, so this is the forecast alone. ' +
+      'A price shows "-" unless the entry has hourlyPrice: pricing.hourly needs the size GES reported ' +
+      'when the graph was last stopped, which only the ledger keeps.\n' +
+      (range ? '--from and --to are ignored: they select the ledger windows to count.\n' : ''),
+  );
+  io.stdout(
+    forecastText(forecast(config, now), config.pricing.currency, now.toISOString(), forecastNote(config)),
+  );
   return ExitCode.ok;
 }
 

@@ -63,6 +63,8 @@ describe('npm run report', () => {
       'hoursStopped',
       'hourlyPrice',
       'saved',
+      'unpricedHours',
+      'open',
       'offHoursPerWeek',
       'offHoursPerMonth',
       'savedPerMonth',
@@ -84,6 +86,14 @@ describe('npm run report', () => {
       '22',
     ]);
     expect(cell(rows[0], 'note')).toMatch(/no price for size index "2"/);
+    expect(['graphName', 'hoursStopped', 'unpricedHours', 'open'].map((n) => cell(rows[0], n))).toEqual([
+      'archive',
+      '100',
+      '100',
+      'true',
+    ]);
+    expect(['unpricedHours', 'open'].map((n) => cell(rows[1], n))).toEqual(['0', 'false']);
+    expect(cell(rows[3], 'unpricedHours')).toBe('100');
     expect(['hoursStopped', 'saved', 'currency'].map((n) => cell(rows[3], n))).toEqual(['111', '22', 'EUR']);
     expect(
       ['graphName', 'offHoursPerWeek', 'offHoursPerMonth', 'savedPerMonth'].map((n) => cell(rows[4], n)),
@@ -94,8 +104,16 @@ describe('npm run report', () => {
     const { code, stdout, stderr } = await run([], { ledger: false });
     expect(code).toBe(ExitCode.ok);
     expect(stderr).toContain('LEDGER_TABLE is not set');
+    expect(stderr).toContain('A price shows "-" unless the entry has hourlyPrice');
+    expect(stderr).not.toContain('--from');
     expect(stdout).toMatch(/^Forecast from the schedules alone/);
     expect(stdout).not.toContain('Overall');
+  });
+
+  it('says without a ledger that --from and --to are ignored', async () => {
+    const { code, stderr } = await run(['--from', '2026-11-01'], { ledger: false });
+    expect(code).toBe(ExitCode.ok);
+    expect(stderr).toContain('--from and --to are ignored');
   });
 
   it.each([

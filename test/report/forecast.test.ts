@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { forecast, localWeekAfter, MONTH_MS, offHoursBetween } from '../../lib/report/forecast.js';
+import {
+  forecast,
+  forecastNote,
+  localWeekAfter,
+  MONTH_MS,
+  offHoursBetween,
+} from '../../lib/report/forecast.js';
 import { MINUTE_MS } from '../../lib/schedule/calendar.js';
 import { isOffHours } from '../../lib/schedule/offhours.js';
 import type { Schedule } from '../../lib/schedule/types.js';
@@ -197,5 +203,40 @@ describe('Function: forecast', () => {
     const withHolidays = { ...config, schedules: { s: schedule } };
     const [entry] = forecast(withHolidays, new Date(at));
     expect(entry).toMatchObject({ offHoursPerWeek: week, offHoursPerMonth: month, savedPerMonth: month * 2 });
+  });
+});
+
+describe('Function: forecast, what the config alone cannot see', () => {
+  const NOW = new Date('2026-11-01T23:00:00Z'); // Mon 2 Nov 00:00 Berlin
+  const configWith = (graph: Record<string, unknown>, project: Record<string, unknown> = {}) =>
+    configOf({
+      schedules: { office: OFFICE },
+      projects: [
+        {
+          projectId: P1,
+          region: 'cn-north-4',
+          graphs: [{ id: gid(1), schedule: 'office', ...graph }],
+          ...project,
+        },
+      ],
+    });
+
+  it.each([
+    // Left alone Mon and Tue (11 off-hours each): 103 - 22 in the week, 441 - 22 in the month.
+    ['a skipUntil two days ahead', '2026-11-03T23:00:00Z', 81, 419, '2026-11-03T23:00:00.000Z'],
+    ['a skipUntil beyond the month', '2027-01-01T00:00:00Z', 0, 0, '2027-01-01T00:00:00.000Z'],
+    ['a skipUntil already passed', '2026-11-01T12:00:00Z', 103, 441, undefined],
+  ])('leaves out the off-hours before %s, and says so', (_name, skipUntil, week, month, skippedUntil) => {
+    const [entry] = forecast(configWith({ skipUntil, hourlyPrice: 1 }), NOW);
+    expect(entry).toMatchObject({ offHoursPerWeek: week, offHoursPerMonth: month, savedPerMonth: month });
+    expect(entry?.skippedUntil).toBe(skippedUntil);
+  });
+
+  it('notes that graphs selected by tag are not in the forecast, only when a project has scheduleTag', () => {
+    expect(forecastNote(configWith({}))).toBeUndefined();
+    expect(forecastNote(configWith({}, { scheduleTag: 'offhours' }))).toBe(
+      `graphs selected by tag (scheduleTag) in project ${P1} are not in the forecast: ` +
+        'it reads the config alone, and only a run asks GES for tags',
+    );
   });
 });

@@ -1,7 +1,9 @@
 /**
  * Lambda entry: parse the event, run, publish the run's metrics, log the summary last, return it,
  * or throw after logging when any graph failed so Lambda's Errors metric and alarms see it. A
- * `report` event returns (and logs last) the savings report instead, and never throws for it.
+ * `report` event returns (and logs last) the savings report instead; a report that cannot be made
+ * (no ledger configured, a bad range, the ledger unreadable) is refused like a bad event: logged
+ * as `run refused` with its code (EVENT_INVALID, LEDGER_UNAVAILABLE) and thrown.
  */
 import type { Context } from 'aws-lambda';
 import { secretsManagerSource } from '../lib/credentials.js';

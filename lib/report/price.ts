@@ -11,7 +11,7 @@ export type Price =
   | { readonly known: true; readonly hourly: number; readonly source: PriceSource }
   | { readonly known: false; readonly reason: string };
 
-export type SizeInfo = Pick<LedgerWindow, 'sizeIndex' | 'replication'>;
+type SizeInfo = Pick<LedgerWindow, 'sizeIndex' | 'replication'>;
 
 export function priceOf(
   entry: Pick<GraphConfig, 'hourlyPrice'> | undefined,
@@ -35,7 +35,7 @@ export function priceOf(
 }
 
 /** Replicas as GES reported them; 1 when it did not (v1.0 never does) or gave nonsense. */
-export function replicas(replication: number | undefined): number {
+function replicas(replication: number | undefined): number {
   return replication !== undefined && Number.isInteger(replication) && replication >= 1 ? replication : 1;
 }
 

@@ -30,13 +30,13 @@ export interface Savings {
 }
 
 /** How the report finds a window's config entry: by id, else (projectId, name) of a name-only entry. */
-export interface EntryIndex {
+interface EntryIndex {
   readonly byId: ReadonlyMap<string, GraphConfig>;
   /** Entries without an id, keyed `{projectId}/{name}`. */
   readonly byName: ReadonlyMap<string, GraphConfig>;
 }
 
-export function indexEntries(config: Config): EntryIndex {
+function indexEntries(config: Config): EntryIndex {
   const byId = new Map<string, GraphConfig>();
   const byName = new Map<string, GraphConfig>();
   for (const project of config.projects)
@@ -53,7 +53,7 @@ export function indexEntries(config: Config): EntryIndex {
  * names its graph by name only, by the name GES gave when a window was written (windows written
  * before names were kept have none, and stay unmatched).
  */
-export function entryOf(index: EntryIndex, windows: readonly LedgerWindow[]): GraphConfig | undefined {
+function entryOf(index: EntryIndex, windows: readonly LedgerWindow[]): GraphConfig | undefined {
   const first = windows[0];
   if (!first) return undefined;
   const byId = index.byId.get(graphKey(first));

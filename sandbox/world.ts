@@ -33,6 +33,7 @@ export interface ConfigProject {
   region?: string;
   apiVersion?: 'v1' | 'v2';
   credentialsSecret?: string;
+  scheduleTag?: string;
   graphs: { id?: string; name?: string; schedule: string; skipUntil?: string }[];
 }
 

@@ -108,17 +108,18 @@ function toGraph(value: unknown, request: RequestInfo, where: string): Graph {
 }
 
 /**
- * `[{key, value}]` (v2), also `[{Key, Value}]` (v1.0 leaves them untyped). Tags only inform, so
- * an odd list or entry is left out rather than failing the graph: an entry needs a non-empty
- * string key and a string value (absent or null is the empty value). Nothing is trimmed: tags
- * are matched exactly.
+ * `[{key, value}]` (v2), also `[{Key, Value}]` (v1.0 leaves them untyped). An entry needs a
+ * non-empty string key, else it is left out; a value that is a number or a boolean is kept as its
+ * text, so that a schedule tag with such a value fails its graph by name rather than vanishing
+ * (absent or null is the empty value). Nothing is trimmed: tags are matched exactly.
  */
 function toTags(value: unknown): GraphTag[] {
   if (!Array.isArray(value)) return [];
   return value.flatMap((entry) => {
     if (!isObject(entry)) return [];
     const key = pick(entry, 'key', 'Key');
-    const tagValue = pick(entry, 'value', 'Value') ?? '';
+    const raw = pick(entry, 'value', 'Value') ?? '';
+    const tagValue = typeof raw === 'number' || typeof raw === 'boolean' ? String(raw) : raw;
     return typeof key === 'string' && key !== '' && typeof tagValue === 'string'
       ? [{ key, value: tagValue }]
       : [];

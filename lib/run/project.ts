@@ -70,17 +70,47 @@ export async function readProject(project: ProjectConfig, reader: ProjectReader)
     const { errorCode, message } = errorFields(error);
     reader.log.error('project failed', { projectId: project.projectId, errorCode, error: message });
     const problem = { errorCode, message: `project ${project.projectId}: ${message}` };
-    return {
-      client,
-      targets: targets.map((target) => ({
-        ...target,
-        live: undefined,
-        problem,
-        unlisted: true,
-        selectedBy: 'entry' as const,
-      })),
-    };
+    const failed: ResolvedTarget[] = targets.map((target) => ({
+      ...target,
+      live: undefined,
+      problem,
+      unlisted: true,
+      selectedBy: 'entry' as const,
+    }));
+    return { client, targets: [...failed, ...taggedUnknown(project, reader, problem)] };
   }
+}
+
+/**
+ * A project that selects graphs by tag and could not be read: which graphs its tag selects is
+ * unknown, so one failed result stands for them all. Without it a tag-only project that cannot
+ * be read would report nothing, and the run would not fail.
+ */
+function taggedUnknown(
+  project: ProjectConfig,
+  reader: ProjectReader,
+  problem: { readonly errorCode: string; readonly message: string },
+): ResolvedTarget[] {
+  if (project.scheduleTag === undefined) return [];
+  const { where } = tagScope(project, reader);
+  return [
+    {
+      project,
+      graph: {
+        name: `graphs tagged ${project.scheduleTag}`,
+        schedule: '',
+        path: `${where}.scheduleTag`,
+        startGraphs: false,
+      },
+      live: undefined,
+      problem: {
+        ...problem,
+        message: `graphs selected by the ${project.scheduleTag} tag are unknown: ${problem.message}`,
+      },
+      unlisted: true,
+      selectedBy: 'tag',
+    },
+  ];
 }
 
 function tagScope(project: ProjectConfig, reader: ProjectReader): TagScope {

@@ -75,7 +75,7 @@ function sandboxGraphs(): SandboxGraph[] {
 /** The second `shared` graph (index 9) is the one its entry names by id. */
 const sharedById = (p: TagProject) => id(p, 'shared', 9);
 
-function projects(): (ConfigProject & { scheduleTag?: string })[] {
+function projects(): ConfigProject[] {
   return [
     ...TAG_PROJECTS.map((p) => ({
       projectId: p.projectId,
@@ -311,5 +311,54 @@ describe('the demo: sandbox/fixtures/demo.yaml with config/schedule.sandbox.yaml
     } finally {
       await demo.close();
     }
+  });
+});
+
+describe('a project that selects graphs only by tag and cannot be read', () => {
+  const TAG_ONLY = 'abcdefabcdefabcdefabcdefabcdef01';
+  let broken: World;
+  beforeEach(async () => {
+    broken = await startWorld({
+      graphs: [
+        { projectId: TAG_ONLY, id: makeUuid(TAG_ONLY, 'etl'), name: 'etl', status: '200', tags: nights() },
+        {
+          projectId: PROJECT_V2,
+          id: makeUuid(PROJECT_V2, 'etl'),
+          name: 'etl',
+          status: '200',
+          tags: nights(),
+        },
+      ],
+      schedules: SCHEDULES,
+      projects: [
+        {
+          projectId: TAG_ONLY,
+          apiVersion: 'v2',
+          scheduleTag: 'offhours',
+          graphs: [],
+          credentialsSecret: 'ges/missing',
+        },
+        { projectId: PROJECT_V2, apiVersion: 'v2', scheduleTag: 'offhours', graphs: [] },
+      ],
+    });
+  });
+  afterEach(() => broken.close());
+
+  it('fails the run with one result for its unknown tagged graphs, so the alarm fires', async () => {
+    const run = await broken.invoke(scheduled, { now: MONDAY_NIGHT });
+    const failed = results(run).filter((r) => r.projectId === TAG_ONLY);
+    expect(failed).toEqual([
+      expect.objectContaining({ outcome: 'failed', selectedBy: 'tag', graphName: 'graphs tagged offhours' }),
+    ]);
+    expect(failed[0]?.message).toMatch(/^graphs selected by the offhours tag are unknown: project abcdef/);
+    expect(run.error).toBeInstanceOf(GraphsFailedError);
+    expect(results(run).find((r) => r.projectId === PROJECT_V2)).toMatchObject({ outcome: 'stopped' });
+  });
+
+  it('refuses an ad-hoc stop of a name that the unread project may also hold', async () => {
+    const run = await broken.invoke({ action: 'stop', graphs: ['etl'] }, { now: MONDAY_NIGHT });
+    expect(run.error).toBeInstanceOf(EventError);
+    expect(String(run.error)).toContain(`project ${TAG_ONLY}, which could not be listed`);
+    expect(broken.sandbox.count({ kind: 'stop' })).toBe(0);
   });
 });

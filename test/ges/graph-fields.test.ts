@@ -61,7 +61,7 @@ describe('Function: parseGraphPage and parseGraphDetails › tags', () => {
     { name: 'an object, not a list', tags: { offhours: 'nights' }, expected: [] },
     { name: 'a string', tags: 'offhours=nights', expected: [] },
     {
-      name: 'malformed entries left out, good ones kept',
+      name: 'malformed entries left out, a number value kept as its text, good ones kept',
       tags: [
         null,
         'offhours=nights',
@@ -73,7 +73,10 @@ describe('Function: parseGraphPage and parseGraphDetails › tags', () => {
         { key: 'offhours', value: { name: 'nights' } },
         { key: 'team', value: 'data' },
       ],
-      expected: [['team', 'data']],
+      expected: [
+        ['offhours', '7'],
+        ['team', 'data'],
+      ],
     },
   ])('reads $name', ({ tags, expected }) => {
     for (const graph of parsedEverywhere(tags === undefined ? {} : { tags })) {

@@ -100,15 +100,15 @@ describe('resolveProject: what a tag selects', () => {
     else expect(message).toContain(`(did you mean "${guess}"?)`);
   });
 
-  it('fails a graph that carries the key twice with different values, whichever they are', () => {
-    const tags = [
-      { key: 'offhours', value: 'off' },
-      { key: 'offhours', value: 'nights' },
-    ];
-    const [target] = byTag([graph('g-1', 'etl', tags)]);
-    expect(target?.problem?.errorCode).toBe('CONFLICTING_SCHEDULE_TAG');
-    expect(target?.problem?.message).toContain('values "off", "nights"');
-  });
+  it.each([[['off', 'nights']], [['nights', 'off']], [['nights', 'days']], [['days', 'nights']]])(
+    'fails a graph that carries the key twice with different values, in either order: %j',
+    (values) => {
+      const tags = values.map((value) => ({ key: 'offhours', value }));
+      const [target] = byTag([graph('g-1', 'etl', tags)]);
+      expect(target?.problem?.errorCode).toBe('CONFLICTING_SCHEDULE_TAG');
+      expect(target?.problem?.message).toContain(`values ${values.map((v) => `"${v}"`).join(', ')}`);
+    },
+  );
 
   it('uses the key the project names, whatever it is', () => {
     const listing = [graph('g-1', 'etl', { 'cost:schedule': 'nights', offhours: 'days' })];

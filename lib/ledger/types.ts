@@ -29,35 +29,27 @@ export interface WindowKey {
   readonly stoppedAt: string;
 }
 
-export interface LedgerWindow extends GraphRef {
-  readonly key: WindowKey;
-  readonly stoppedAt: Date;
-  readonly runId: string;
-  readonly schedule: string;
-  readonly jobId?: string | undefined;
-  /** The schedule's next `start` when the graph was stopped, if it had one. */
-  readonly offUntil?: Date | undefined;
-  /** GES's graphSizeTypeIndex, as GES gives it. */
-  readonly sizeIndex?: string | undefined;
-  readonly replication?: number | undefined;
-  /** The graph's name as GES gave it when stopped; absent in windows written before it was kept. */
-  readonly graphName?: string | undefined;
-  /** Absent while the window is open. */
-  readonly endedAt?: Date | undefined;
-  readonly endedBy?: EndedBy | undefined;
-}
-
 export interface OpenWindowInput extends GraphRef {
   /** When GES accepted the stop. A retry of the same write must pass the same instant. */
   readonly stoppedAt: Date;
   readonly runId: string;
   readonly schedule: string;
   readonly jobId?: string | undefined;
+  /** When the off-hours that the stop belongs to end: the graph is not started before. */
   readonly offUntil?: Date | undefined;
+  /** GES's graphSizeTypeIndex, as GES gives it. */
   readonly sizeIndex?: string | undefined;
   readonly replication?: number | undefined;
-  /** Lets the report find a config entry that names the graph by name only. */
+  /** The graph's name in GES; lets the report find a config entry that names it by name only. */
   readonly graphName?: string | undefined;
+}
+
+/** A stop window as stored: what the stop wrote, where it is stored, and how it ended. */
+export interface LedgerWindow extends OpenWindowInput {
+  readonly key: WindowKey;
+  /** Absent while the window is open. */
+  readonly endedAt?: Date | undefined;
+  readonly endedBy?: EndedBy | undefined;
 }
 
 /**

@@ -256,7 +256,7 @@ async function confirm(
   if (!deps.config.settings.verifyJobs || jobs.length === 0 || !client) return acted;
   let verdicts: Map<string, JobVerdict>;
   try {
-    ({ verdicts } = await confirmJobs({
+    verdicts = await confirmJobs({
       client,
       projectId: acted[0]!.result.projectId,
       jobs,
@@ -264,7 +264,7 @@ async function confirm(
       clock: deps.clock,
       poll: deps.poll ?? DEFAULT_POLL,
       graphsInProject: listed,
-    }));
+    });
   } catch (error) {
     // The requests went out: keep their job ids, and fail them loudly, since nothing confirmed them.
     const { errorCode, message } = errorFields(error);

@@ -40,11 +40,6 @@ export interface JobVerdict {
   readonly note?: string;
 }
 
-export interface ConfirmStats {
-  readonly listings: number;
-  readonly jobReads: number;
-}
-
 /** States on the way to each goal: seen there, the job is still under way. */
 const ON_THE_WAY: Readonly<Record<PendingJob['goal'], GraphStateKind>> = {
   stopped: 'stopping',
@@ -62,7 +57,7 @@ export async function confirmJobs(options: {
   readonly graphsInProject?: number | undefined;
   /** Graphs per listing page (the client's default). */
   readonly pageSize?: number | undefined;
-}): Promise<{ verdicts: Map<string, JobVerdict>; stats: ConfirmStats }> {
+}): Promise<Map<string, JobVerdict>> {
   const { client, projectId, deadline, clock, poll } = options;
   const pageSize = options.pageSize ?? DEFAULT_PAGE_SIZE;
   let listed = options.graphsInProject;
@@ -70,7 +65,6 @@ export async function confirmJobs(options: {
   const open = new Map(options.jobs.map((job) => [job.graphId, job]));
   /** Why a job that is still open could not be explained yet (its read failed). */
   const notes = new Map<string, string>();
-  const stats = { listings: 0, jobReads: 0 };
   let wait = poll.initialDelayMs;
   let problem: string | undefined;
   while (open.size > 0) {
@@ -85,7 +79,6 @@ export async function confirmJobs(options: {
     let listing: Map<string, Graph> | undefined;
     if (!readJobs) {
       try {
-        stats.listings++;
         listing = new Map((await client.listGraphs(projectId, { deadline })).map((g) => [g.id, g]));
         listed = listing.size;
         problem = undefined;
@@ -102,10 +95,9 @@ export async function confirmJobs(options: {
     });
     // Read at once: the transport bounds how many are in flight.
     const found = await Promise.all(
-      unexplained.map((job) => {
-        stats.jobReads++;
-        return explain(client, projectId, job, listing?.get(job.graphId), deadline, listing !== undefined);
-      }),
+      unexplained.map((job) =>
+        explain(client, projectId, job, listing?.get(job.graphId), deadline, listing !== undefined),
+      ),
     );
     found.forEach((f, i) => {
       const job = unexplained[i]!;
@@ -120,7 +112,7 @@ export async function confirmJobs(options: {
       note: notes.get(job.graphId) ?? problem ?? 'the job had not ended when the run had to report',
     });
   }
-  return { verdicts, stats };
+  return verdicts;
 
   function settle(job: PendingJob, verdict: JobVerdict): void {
     verdicts.set(job.graphId, verdict);

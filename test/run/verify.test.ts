@@ -56,7 +56,7 @@ const stop = (graphId: string, jobId: string | undefined = `job-${graphId}`): Pe
 
 async function confirm(listings: Listing[], jobs: (Job | Error)[], pending: PendingJob[], deadline = 1_000) {
   const { client, calls } = fakeClient(listings, jobs);
-  const result = await confirmJobs({
+  const verdicts = await confirmJobs({
     client,
     projectId: 'p',
     jobs: pending,
@@ -64,7 +64,7 @@ async function confirm(listings: Listing[], jobs: (Job | Error)[], pending: Pend
     clock: fakeClock(),
     poll,
   });
-  return { ...result, calls };
+  return { verdicts, calls };
 }
 
 describe('Function: confirmJobs', () => {
@@ -175,7 +175,7 @@ describe('Function: confirmJobs', () => {
         { jobId: 'j', status: 'success' },
       ],
     );
-    const { verdicts } = await confirmJobs({
+    const verdicts = await confirmJobs({
       client,
       projectId: 'p',
       jobs: [stop('a')],
@@ -191,7 +191,7 @@ describe('Function: confirmJobs', () => {
   it('lists when a job id is unknown, even in a large project', async () => {
     const { client, calls } = fakeClient([{ a: '900' }]);
     const pending: PendingJob = { graphId: 'a', jobId: undefined, goal: 'stopped' };
-    const { verdicts } = await confirmJobs({
+    const verdicts = await confirmJobs({
       client,
       projectId: 'p',
       jobs: [pending],

@@ -5,7 +5,6 @@
  */
 import { type Clock, timerMs } from '../clock.js';
 import type { CredentialResolver } from '../credentials.js';
-import { EventError } from '../errors.js';
 import type { Transport, TransportOptions } from '../http/transport.js';
 import type { Ledger } from '../ledger/types.js';
 import type { Log } from '../log.js';
@@ -46,10 +45,12 @@ export interface RunDependencies {
 /** Distinct ledger problems kept in the summary: the first few say what is wrong. */
 const MAX_LEDGER_ERRORS = 5;
 
-export async function runRequest(request: RunRequest, now: Date, deps: RunDependencies): Promise<Summary> {
-  // The savings report reads the ledger only; lib/report answers it before any run is made.
-  if (request.action === 'report')
-    throw new EventError('the report action is answered by lib/report, not by a run');
+/** Every action but `report`, which reads the ledger only (lib/report, routed by invoke). */
+export async function runRequest(
+  request: Exclude<RunRequest, { action: 'report' }>,
+  now: Date,
+  deps: RunDependencies,
+): Promise<Summary> {
   const at = request.action === 'plan' ? (request.at ?? now) : now;
   const { results, ...extra } =
     request.action === 'plan'

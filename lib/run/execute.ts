@@ -5,16 +5,9 @@
  */
 import { timerMs } from '../clock.js';
 import type { GesClient } from '../ges/client.js';
-import { graphKey } from '../ledger/types.js';
+import { EndedBy, graphKey } from '../ledger/types.js';
 import { actSafely, type GraphAction } from './act.js';
-import {
-  closeWindows,
-  EndedBy,
-  type LedgerAccess,
-  readWindows,
-  recordStop,
-  type WindowRead,
-} from './ledger-ops.js';
+import { closeWindows, type LedgerAccess, readWindows, recordStop, type WindowRead } from './ledger-ops.js';
 import { type Decision, decide, outcomeOf } from './plan.js';
 import { errorFields } from './report.js';
 import type { RunDependencies } from './run.js';

@@ -5,7 +5,7 @@
  * loudly on.
  */
 import { isGesOffhoursError } from '../errors.js';
-import { EndedBy, type GraphRef, graphKey, type Ledger, type LedgerWindow } from '../ledger/types.js';
+import { type EndedBy, type GraphRef, graphKey, type Ledger, type LedgerWindow } from '../ledger/types.js';
 import type { Log } from '../log.js';
 import type { WindowState } from './plan.js';
 
@@ -145,5 +145,3 @@ function problem(access: LedgerAccess, error: unknown, what: 'read' | 'write'): 
   });
   return message;
 }
-
-export { EndedBy };

@@ -4,6 +4,7 @@
  * miss one), all matched to the config, plus the graphs its `scheduleTag` selects. Any failure
  * fails that project's configured graphs only (what its tag would select is unknown then).
  */
+import { timerMs } from '../clock.js';
 import type { CredentialResolver } from '../credentials.js';
 import { DeadlineExceededError, GesHttpError } from '../errors.js';
 import type { GesClient } from '../ges/client.js';
@@ -186,8 +187,10 @@ async function beforeDeadline<T>(
 ): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
   const expired = new Promise<never>((_, reject) => {
-    const left = Math.max(0, Math.ceil(reader.deadline - reader.now()));
-    timer = setTimeout(() => reject(new DeadlineExceededError(undefined)), left);
+    timer = setTimeout(
+      () => reject(new DeadlineExceededError(undefined)),
+      timerMs(reader.deadline - reader.now()),
+    );
   });
   try {
     return await Promise.race([work, expired]);

@@ -3,9 +3,7 @@ import { GesHttpError, GesTimeoutError, OutcomeUnknownError } from '../../lib/er
 import type { GesClient } from '../../lib/ges/client.js';
 import { type Graph, graphStateOf } from '../../lib/ges/types.js';
 import { silentLog } from '../../lib/log.js';
-import { type ActResult, type ActTarget, actSafely } from '../../lib/run/act.js';
-
-const stopSafely = (target: ActTarget) => actSafely('stop', target);
+import { type ActResult, actSafely } from '../../lib/run/act.js';
 
 const REQUEST = { method: 'POST', url: '/v2/p/graphs/g/stop' };
 const lost = () => new OutcomeUnknownError(REQUEST, { cause: new GesTimeoutError(REQUEST, 300) });
@@ -35,154 +33,141 @@ function scripted(sends: (string | Error)[], reads: (Graph | Error)[] = []) {
   return { client, calls };
 }
 
-describe('stopSafely: one stop, never sent blindly twice', () => {
-  it.each<{
-    name: string;
-    stops: (string | Error)[];
-    reads?: (Graph | Error)[];
-    expected: Partial<ActResult>;
-    sends: number;
-  }>([
-    {
-      name: 'accepted: the job id',
-      stops: ['job-1'],
-      expected: { kind: 'done', jobId: 'job-1' },
-      sends: 1,
-    },
-    {
-      name: 'GES.7001: already stopped',
-      stops: [http(400, 'GES.7001')],
-      expected: { kind: 'already' },
-      sends: 1,
-    },
-    {
-      name: 'GES.7003: already stopped',
-      stops: [http(400, 'GES.7003')],
-      expected: { kind: 'already' },
-      sends: 1,
-    },
-    {
-      name: 'GES.7002: busy backing up',
-      stops: [http(400, 'GES.7002')],
-      expected: { kind: 'skip', reason: 'busy' },
-      sends: 1,
-    },
-    {
-      name: 'refused: the GES code',
-      stops: [http(403, 'GES.0016')],
-      expected: { kind: 'fail', errorCode: 'GES.0016' },
-      sends: 1,
-    },
-    {
-      name: 'answer lost, graph now stopping: stopped, job id unknown',
-      stops: [lost()],
-      reads: [graph('901')],
-      expected: { kind: 'done', jobId: undefined },
-      sends: 1,
-    },
-    {
-      name: 'answer lost, graph still running: sent again once',
-      stops: [lost(), 'job-2'],
-      reads: [graph('200')],
-      expected: { kind: 'done', jobId: 'job-2' },
-      sends: 2,
-    },
-    {
-      name: 'answer lost, state lagging, second send says not running: it was our stop',
-      stops: [lost(), http(400, 'GES.7001')],
-      reads: [graph('200')],
-      expected: { kind: 'done', jobId: undefined },
-      sends: 2,
-    },
-    {
-      name: 'answer lost, graph became busy: skipped',
-      stops: [lost()],
-      reads: [graph('903')],
-      expected: { kind: 'skip', reason: 'busy' },
-      sends: 1,
-    },
-    {
-      name: 'answer lost and the state unreadable: failed, never re-sent',
-      stops: [lost()],
-      reads: [http(503, 'APIG.0201')],
-      expected: { kind: 'fail', errorCode: 'OUTCOME_UNKNOWN' },
-      sends: 1,
-    },
-    {
-      name: 'answer lost three times, still running: failed with the underlying code',
-      stops: [lost(), lost(), lost()],
-      reads: [graph('200'), graph('200'), graph('200')],
-      expected: { kind: 'fail', errorCode: 'TIMEOUT' },
-      sends: 3,
-    },
-  ])('$name', async ({ stops, reads, expected, sends }) => {
-    const { client, calls } = scripted(stops, reads);
-    const result = await stopSafely({
-      client,
-      projectId: 'p',
-      graphId: 'g',
-      deadline: Date.now() + 60_000,
-      now: Date.now,
-      log: silentLog,
-    });
-    expect(result).toMatchObject(expected);
-    expect(calls.sends).toBe(sends);
-  });
-});
+type Row = {
+  name: string;
+  answers: (string | Error)[];
+  reads?: (Graph | Error)[];
+  expected: Partial<ActResult>;
+  sends: number;
+};
 
-describe('actSafely: one start, never sent blindly twice', () => {
-  it.each<{
-    name: string;
-    starts: (string | Error)[];
-    reads?: (Graph | Error)[];
-    expected: Partial<ActResult>;
-    sends: number;
-  }>([
-    { name: 'accepted: the job id', starts: ['job-1'], expected: { kind: 'done', jobId: 'job-1' }, sends: 1 },
-    {
-      name: 'GES.7015: neither running nor stopped, a later run looks again',
-      starts: [http(400, 'GES.7015')],
-      expected: {
-        kind: 'skip',
-        reason: 'busy',
-        message: expect.stringContaining('GES refused the start (GES.7015)'),
-      },
-      sends: 1,
+const STOPS: Row[] = [
+  {
+    name: 'accepted: the job id',
+    answers: ['job-1'],
+    expected: { kind: 'done', jobId: 'job-1' },
+    sends: 1,
+  },
+  {
+    name: 'GES.7001: already stopped',
+    answers: [http(400, 'GES.7001')],
+    expected: { kind: 'already' },
+    sends: 1,
+  },
+  {
+    name: 'GES.7003: already stopped',
+    answers: [http(400, 'GES.7003')],
+    expected: { kind: 'already' },
+    sends: 1,
+  },
+  {
+    name: 'GES.7002: busy backing up',
+    answers: [http(400, 'GES.7002')],
+    expected: { kind: 'skip', reason: 'busy' },
+    sends: 1,
+  },
+  {
+    name: 'refused: the GES code',
+    answers: [http(403, 'GES.0016')],
+    expected: { kind: 'fail', errorCode: 'GES.0016' },
+    sends: 1,
+  },
+  {
+    name: 'answer lost, graph now stopping: stopped, job id unknown',
+    answers: [lost()],
+    reads: [graph('901')],
+    expected: { kind: 'done', jobId: undefined },
+    sends: 1,
+  },
+  {
+    name: 'answer lost, graph still running: sent again once',
+    answers: [lost(), 'job-2'],
+    reads: [graph('200')],
+    expected: { kind: 'done', jobId: 'job-2' },
+    sends: 2,
+  },
+  {
+    name: 'answer lost, state lagging, second send says not running: it was our stop',
+    answers: [lost(), http(400, 'GES.7001')],
+    reads: [graph('200')],
+    expected: { kind: 'done', jobId: undefined },
+    sends: 2,
+  },
+  {
+    name: 'answer lost, graph became busy: skipped',
+    answers: [lost()],
+    reads: [graph('903')],
+    expected: { kind: 'skip', reason: 'busy' },
+    sends: 1,
+  },
+  {
+    name: 'answer lost and the state unreadable: failed, never re-sent',
+    answers: [lost()],
+    reads: [http(503, 'APIG.0201')],
+    expected: { kind: 'fail', errorCode: 'OUTCOME_UNKNOWN' },
+    sends: 1,
+  },
+  {
+    name: 'answer lost three times, still running: failed with the underlying code',
+    answers: [lost(), lost(), lost()],
+    reads: [graph('200'), graph('200'), graph('200')],
+    expected: { kind: 'fail', errorCode: 'TIMEOUT' },
+    sends: 3,
+  },
+];
+
+const STARTS: Row[] = [
+  { name: 'accepted: the job id', answers: ['job-1'], expected: { kind: 'done', jobId: 'job-1' }, sends: 1 },
+  {
+    name: 'GES.7015: neither running nor stopped, a later run looks again',
+    answers: [http(400, 'GES.7015')],
+    expected: {
+      kind: 'skip',
+      reason: 'busy',
+      message: expect.stringContaining('GES refused the start (GES.7015)'),
     },
-    {
-      name: 'answer lost, graph now starting: started, job id unknown',
-      starts: [lost()],
-      reads: [graph('920')],
-      expected: { kind: 'done', jobId: undefined },
-      sends: 1,
+    sends: 1,
+  },
+  {
+    name: 'answer lost, graph now starting: started, job id unknown',
+    answers: [lost()],
+    reads: [graph('920')],
+    expected: { kind: 'done', jobId: undefined },
+    sends: 1,
+  },
+  {
+    name: 'answer lost, graph still stopped: sent again once',
+    answers: [lost(), 'job-2'],
+    reads: [graph('900')],
+    expected: { kind: 'done', jobId: 'job-2' },
+    sends: 2,
+  },
+  {
+    name: 'answer lost, second send refused with GES.7015: it was our start',
+    answers: [lost(), http(400, 'GES.7015')],
+    reads: [graph('900')],
+    expected: { kind: 'done', jobId: undefined },
+    sends: 2,
+  },
+  {
+    name: 'answer lost, graph faulty: cannot be started',
+    answers: [lost()],
+    reads: [graph('300')],
+    expected: {
+      kind: 'skip',
+      reason: 'not-stoppable',
+      message: 'graph cannot be started: faulty (status 300)',
     },
-    {
-      name: 'answer lost, graph still stopped: sent again once',
-      starts: [lost(), 'job-2'],
-      reads: [graph('900')],
-      expected: { kind: 'done', jobId: 'job-2' },
-      sends: 2,
-    },
-    {
-      name: 'answer lost, second send refused with GES.7015: it was our start',
-      starts: [lost(), http(400, 'GES.7015')],
-      reads: [graph('900')],
-      expected: { kind: 'done', jobId: undefined },
-      sends: 2,
-    },
-    {
-      name: 'answer lost, graph faulty: cannot be started',
-      starts: [lost()],
-      reads: [graph('300')],
-      expected: {
-        kind: 'skip',
-        reason: 'not-stoppable',
-        message: 'graph cannot be started: faulty (status 300)',
-      },
-      sends: 1,
-    },
-  ])('$name', async ({ starts, reads, expected, sends }) => {
-    const { client, calls } = scripted(starts, reads);
+    sends: 1,
+  },
+];
+
+describe('actSafely: one stop or start, never sent blindly twice', () => {
+  it.each([
+    ...STOPS.map((row) => ({ ...row, action: 'stop' as const })),
+    ...STARTS.map((row) => ({ ...row, action: 'start' as const })),
+  ])('$action: $name', async ({ action, answers, reads, expected, sends }) => {
+    const { client, calls } = scripted(answers, reads);
     const target = {
       client,
       projectId: 'p',
@@ -191,7 +176,7 @@ describe('actSafely: one start, never sent blindly twice', () => {
       now: Date.now,
       log: silentLog,
     };
-    expect(await actSafely('start', target)).toMatchObject(expected);
+    expect(await actSafely(action, target)).toMatchObject(expected);
     expect(calls.sends).toBe(sends);
   });
 

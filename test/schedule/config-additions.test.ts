@@ -2,10 +2,11 @@
  * Keys read now for features built on them later: maxRequestsPerSecond, startGraphs,
  * scheduleTag, hourlyPrice and pricing. Parsed, defaulted and refused when malformed.
  */
+
 import { describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
-import { ConfigError, type ConfigIssue } from '../../lib/errors.js';
 import { parseConfig } from '../../lib/schedule/config.js';
+import { issuesOf } from './support.js';
 
 const NOW = new Date('2026-06-01T00:00:00Z');
 const PROJECT = '0123456789abcdef0123456789abcdef';
@@ -40,16 +41,6 @@ function doc(change: (d: Doc) => void = () => {}): string {
 
 const project = (d: Doc) => d.projects[0] as Record<string, unknown>;
 const graphs = (d: Doc) => project(d).graphs as Record<string, unknown>[];
-
-function issuesOf(text: string): readonly ConfigIssue[] {
-  try {
-    parseConfig(text, 'schedule.yaml', NOW);
-  } catch (error) {
-    if (error instanceof ConfigError) return error.issues;
-    throw error;
-  }
-  throw new Error('the config was accepted');
-}
 
 describe('Config additions: what a valid config gives', () => {
   it('resolves startGraphs per graph: the entry, else its schedule, else false', () => {

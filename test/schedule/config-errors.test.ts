@@ -1,8 +1,10 @@
 /** Bad configs: every problem is reported with its path and words a user understands. */
+
 import { describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
-import { ConfigError, type ConfigIssue } from '../../lib/errors.js';
+import { ConfigError } from '../../lib/errors.js';
 import { parseConfig } from '../../lib/schedule/config.js';
+import { issuesOf } from './support.js';
 
 const NOW = new Date('2026-06-01T00:00:00Z');
 const BASE = {
@@ -33,16 +35,6 @@ function edit(...edits: [path: Key[], value: unknown][]): unknown {
     else node[last] = value;
   }
   return root;
-}
-
-function issuesOf(text: string): readonly ConfigIssue[] {
-  try {
-    parseConfig(text, 'schedule.yaml', NOW);
-  } catch (error) {
-    if (error instanceof ConfigError) return error.issues;
-    throw error;
-  }
-  throw new Error('the config was accepted');
 }
 
 const graph = (i: number, ...rest: Key[]): Key[] => ['projects', 0, 'graphs', i, ...rest];

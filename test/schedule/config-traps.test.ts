@@ -3,13 +3,14 @@
  * summer time, a start that cancels every stop, and schedule names JavaScript objects treat
  * specially. Each is refused with its path, its place in the file and the fix, or works.
  */
+
 import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ConfigError, type ConfigIssue } from '../../lib/errors.js';
 import { planAll } from '../../lib/run/run.js';
 import { loadConfig, parseConfig } from '../../lib/schedule/config.js';
+import { issuesOf } from './support.js';
 
 const NOW = new Date('2026-06-01T00:00:00Z');
 
@@ -30,16 +31,6 @@ function config(o: { name?: string; timezone?: string; stop?: string; start?: st
     `        schedule: ${name}`,
     '',
   ].join('\n');
-}
-
-function issuesOf(text: string): readonly ConfigIssue[] {
-  try {
-    parseConfig(text, 'schedule.yaml', NOW);
-  } catch (error) {
-    if (error instanceof ConfigError) return error.issues;
-    throw error;
-  }
-  throw new Error('the config was accepted');
 }
 
 describe('Trap: a time zone that never changes for summer time, or a legacy name', () => {

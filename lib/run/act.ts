@@ -91,6 +91,7 @@ export async function actSafely(action: GraphAction, target: ActTarget): Promise
   const call: CallOptions = { deadline, precondition: target.stillWanted };
   /** Why an earlier send may have been carried out; undefined while none could have been. */
   let doubt: string | undefined;
+  let lastCode: string | undefined;
   for (let send = 1; send <= MAX_SENDS; send++) {
     if (clock.now() >= deadline) return outOfTime(doubt);
     const unwanted = target.stillWanted?.();
@@ -117,7 +118,7 @@ export async function actSafely(action: GraphAction, target: ActTarget): Promise
       if (refused && doubt === undefined) return refusedBy(action, code, await readOnce(target));
       const why = refused
         ? `GES answered ${code}`
-        : `the answer was lost (${errorFields((error as OutcomeUnknownError).cause ?? error).errorCode})`;
+        : `the ${action}'s answer was lost (${errorFields((error as OutcomeUnknownError).cause ?? error).errorCode})`;
       target.log.warn(`${action}: ${why}; looking at the graph before deciding`, {
         projectId,
         graphId,
@@ -142,6 +143,7 @@ export async function actSafely(action: GraphAction, target: ActTarget): Promise
           };
         }
         doubt = why;
+        lastCode = errorFields((error as OutcomeUnknownError).cause ?? error).errorCode;
         continue; // Neither the job centre nor the state shows it: sending again is safe.
       }
       return {
@@ -151,10 +153,11 @@ export async function actSafely(action: GraphAction, target: ActTarget): Promise
       };
     }
   }
+  // Every answer was ambiguous and the graph never moved: the gateway's or GES's code says why.
   return {
     kind: 'unresolved',
-    errorCode: 'OUTCOME_UNKNOWN',
-    message: `${action} sent ${MAX_SENDS} times without a usable answer; the last: ${doubt}`,
+    errorCode: lastCode ?? 'OUTCOME_UNKNOWN',
+    message: `${action} sent ${MAX_SENDS} times; ${doubt}, and the graph has not moved: the next run looks again`,
   };
 }
 

@@ -141,7 +141,7 @@ async function actOnGraph(
   client: GesClient | undefined,
   context: Context,
 ): Promise<Acted> {
-  const verdict = verdictFor(target, read, context);
+  const verdict = verdictFor(target, await withStartJob(target, read, client, context), context);
   const stepError = context.dryRun ? undefined : await windowStep(verdict.window, read, context);
   const withStep = (acted: Acted): Acted =>
     stepError === undefined ? acted : { ...acted, result: { ...acted.result, ledgerError: stepError } };
@@ -162,6 +162,30 @@ async function actOnGraph(
       ? await stop(target, read, client, context)
       : await start(target, open, client, context);
   return withStep(acted);
+}
+
+/**
+ * A stopped graph with a start of ours recorded: its job says whether that start failed (start
+ * again) or ran the graph (someone stopped it since: theirs). Unread, the state decides.
+ */
+async function withStartJob(
+  target: ResolvedTarget,
+  read: WindowRead,
+  client: GesClient | undefined,
+  context: Context,
+): Promise<WindowRead> {
+  const jobId = read.open?.startJobId;
+  if (read.view.kind !== 'starting' || target.live?.state.kind !== 'stopped' || !jobId || !client)
+    return read;
+  try {
+    const job = await client.getJob(target.project.projectId, target.live.id, jobId, {
+      deadline: context.deps.deadline,
+    });
+    const status = job.status === 'pending' ? 'running' : job.status;
+    return { ...read, view: { ...read.view, job: status } };
+  } catch {
+    return read;
+  }
 }
 
 /** The window step of a verdict, before anything is sent. */

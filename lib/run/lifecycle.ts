@@ -15,8 +15,17 @@ export type WindowView =
   | { readonly kind: 'pending'; readonly offUntil?: Date | undefined }
   /** Ours and confirmed (or written before write-ahead existed). */
   | { readonly kind: 'open'; readonly offUntil?: Date | undefined }
-  /** Ours, and a start of ours is recorded on it but was not yet seen to run the graph. */
-  | { readonly kind: 'starting'; readonly offUntil?: Date | undefined; readonly attempts: number }
+  /**
+   * Ours, and a start of ours is recorded on it but was not yet seen to run the graph; `job` is
+   * what its job says, when it was read (a stopped graph whose start succeeded was stopped again
+   * by someone else).
+   */
+  | {
+      readonly kind: 'starting';
+      readonly offUntil?: Date | undefined;
+      readonly attempts: number;
+      readonly job?: 'success' | 'failed' | 'running' | undefined;
+    }
   | { readonly kind: 'unknown'; readonly message: string };
 export type WindowKind = WindowView['kind'];
 
@@ -96,6 +105,7 @@ const offUntil = (s: Situation): Date | undefined => {
   return end !== undefined && s.now < end ? end : undefined;
 };
 const attempts = (s: Situation): number => (s.window.kind === 'starting' ? s.window.attempts : 0);
+const startJob = (s: Situation) => (s.window.kind === 'starting' ? s.window.job : undefined);
 
 /**
  * The table. Columns: GES state × our window × mode (+ condition) → verdict. `gone` is a graph GES
@@ -150,6 +160,8 @@ export const LIFECYCLE: readonly Row[] = [
   { state: 'stopped', window: ['pending', 'open'], mode: 'on', when: (s) => offUntil(s) !== undefined, to: (s) => ({ window: s.window.kind === 'pending' ? CONFIRM : undefined, outcome: Outcome.alreadyStopped, message: `stopped by this function until ${offUntil(s)?.toISOString()} (an ad-hoc stop): started then` }) },
   { state: 'stopped', window: 'pending', mode: 'on', to: { window: CONFIRM, act: 'start' } },
   { state: 'stopped', window: 'open', mode: 'on', to: { act: 'start' } },
+  { state: 'stopped', window: 'starting', mode: 'on', when: (s) => startJob(s) === 'success', to: skip(SkipReason.notOurs, 'started by this function, then stopped by someone else: left stopped', close(EndedBy.start)) },
+  { state: 'stopped', window: 'starting', mode: 'on', when: (s) => startJob(s) === 'running', to: skip(SkipReason.busy, 'the start of this function is still under way') },
   { state: 'stopped', window: 'starting', mode: 'on', when: (s) => attempts(s) >= MAX_START_ATTEMPTS, to: (s) => ({ outcome: Outcome.failed, errorCode: ResultCodes.startFailed, message: `${attempts(s)} starts in a row did not run the graph; it stays stopped until a person looks (an ad-hoc start tries again)` }) },
   { state: 'stopped', window: 'starting', mode: 'on', to: { act: 'start' } },
   { state: 'stopped', window: 'none', mode: 'on', to: skip(SkipReason.notOurs, 'stopped by someone else (no stop of this function is open in the ledger): left stopped') },
@@ -164,17 +176,20 @@ function matches<T extends string>(column: Any<T> | readonly T[], value: T): boo
 }
 
 /** The first row of the table that matches. Every situation matches one (a test walks them all). */
-export function decide(s: Situation, table: readonly Row[] = LIFECYCLE): Verdict {
-  for (const row of table) {
-    if (!matches(row.state, s.state) || !matches(row.window, s.window.kind) || !matches(row.mode, s.mode))
-      continue;
-    if (row.when && !row.when(s)) continue;
-    return typeof row.to === 'function' ? row.to(s) : row.to;
-  }
-  throw new Error(`no life-cycle row for ${s.state} × ${s.window.kind} × ${s.mode}`);
+export function decide(s: Situation): Verdict {
+  const row = LIFECYCLE[rowOf(s)]!;
+  return typeof row.to === 'function' ? row.to(s) : row.to;
 }
 
-/** Whether a window view is one of ours (pending, confirmed, or with a start recorded). */
-export function isOurs(view: WindowView): boolean {
-  return OURS.includes(view.kind);
+/** The index of the row that decides a situation. */
+export function rowOf(s: Situation): number {
+  const index = LIFECYCLE.findIndex(
+    (row) =>
+      matches(row.state, s.state) &&
+      matches(row.window, s.window.kind) &&
+      matches(row.mode, s.mode) &&
+      (row.when === undefined || row.when(s)),
+  );
+  if (index < 0) throw new Error(`no life-cycle row for ${s.state} × ${s.window.kind} × ${s.mode}`);
+  return index;
 }

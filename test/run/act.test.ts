@@ -167,10 +167,10 @@ const STOPS: Row[] = [
     sends: 1,
   },
   {
-    name: 'answer lost three times, still running: unresolved',
+    name: 'answer lost three times, still running: unresolved, with the underlying code',
     answers: [lost(), lost(), lost()],
     reads: [graph('200')],
-    expected: { kind: 'unresolved', errorCode: 'OUTCOME_UNKNOWN' },
+    expected: { kind: 'unresolved', errorCode: 'TIMEOUT' },
     sends: 3,
   },
 ];

@@ -35,7 +35,7 @@ export interface ServeCommand {
 
 export type CliCommand = { readonly kind: 'help'; readonly fixture: string } | ServeCommand;
 
-const KINDS: readonly RequestKind[] = ['list', 'get', 'stop', 'start', 'job'];
+const KINDS: readonly RequestKind[] = ['list', 'get', 'stop', 'start', 'job', 'jobs'];
 const EFFECTS = ['reset', 'hang', 'lose-answer', 'malformed'] as const;
 
 export function parseCliArgs(argv: readonly string[]): CliCommand {

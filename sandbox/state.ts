@@ -14,6 +14,8 @@ export interface GraphSnapshot extends Readonly<SandboxGraph> {
 
 export interface JobView {
   readonly jobId: string;
+  /** The graph's name when the job began: the job centre's `related_graph`. */
+  readonly graphName: string;
   readonly status: 'running' | 'success' | 'failed';
   readonly jobType: JobType;
   readonly begin: Date;
@@ -23,7 +25,11 @@ export interface JobView {
 
 interface JobRecord {
   readonly id: string;
+  /** 1, 2, 3… in order of creation: orders jobs that began in the same millisecond. */
+  readonly seq: number;
+  readonly projectId: string;
   readonly graphKey: string;
+  readonly graphName: string;
   readonly type: JobType;
   readonly beginMs: number;
   readonly endMs: number;
@@ -40,14 +46,35 @@ interface GraphEntry {
   readonly created: Date;
   /** The job that holds the graph in a transitional status (901, 920), until it is settled. */
   job?: JobRecord | undefined;
+  /** What list and get show until `untilMs` (read lag after an accepted stop or start). */
+  lag?: { readonly untilMs: number; readonly status: string } | undefined;
 }
+
+/** Whose view a read takes: the truth (tests, `sandbox.graph()`), or what GES's list and get serve. */
+export type ReadView = 'truth' | 'served';
 
 export type ActionResult =
   | { readonly ok: true; readonly jobId: string }
   | { readonly ok: false; readonly error: 'graph-not-found' | 'not-running' | 'not-stopped' };
 
 /** Fields a test may change on a live graph. Setting `status` abandons the graph's running job. */
-export type GraphPatch = Partial<Pick<SandboxGraph, 'name' | 'status' | 'stopJob' | 'failReason'>>;
+export type GraphPatch = Partial<
+  Pick<
+    SandboxGraph,
+    'name' | 'status' | 'stopJob' | 'failReason' | 'startJob' | 'startFailReason' | 'readLagMs'
+  >
+>;
+
+export interface GraphStoreOptions {
+  readonly graphs: readonly SandboxGraph[];
+  readonly jobDurationMs: number;
+  /** Default `jobDurationMs`. */
+  readonly startJobDurationMs?: number | undefined;
+  /** Default 0. */
+  readonly readLagMs?: number | undefined;
+  readonly seed: number;
+  readonly clock?: (() => number) | undefined;
+}
 
 const CREATED_BASE = Date.UTC(2026, 0, 5, 8, 0, 0);
 
@@ -58,18 +85,17 @@ export class GraphStore {
   readonly #byProject = new Map<string, GraphEntry[]>();
   readonly #jobs = new Map<string, JobRecord>();
   readonly #jobDurationMs: number;
+  readonly #startJobDurationMs: number;
+  readonly #readLagMs: number;
   readonly #seed: number;
   readonly #clock: () => number;
   #jobCount = 0;
   #createdCount = 0;
 
-  constructor(options: {
-    graphs: readonly SandboxGraph[];
-    jobDurationMs: number;
-    seed: number;
-    clock?: () => number;
-  }) {
+  constructor(options: GraphStoreOptions) {
     this.#jobDurationMs = options.jobDurationMs;
+    this.#startJobDurationMs = options.startJobDurationMs ?? options.jobDurationMs;
+    this.#readLagMs = options.readLagMs ?? 0;
     this.#seed = options.seed;
     this.#clock = options.clock ?? Date.now;
     for (const graph of options.graphs) this.add(graph);
@@ -104,15 +130,20 @@ export class GraphStore {
   }
 
   /** The project's graphs in listing order at this moment; `total` is its graph count now. */
-  list(projectId: string, offset: number, limit: number): { total: number; graphs: GraphSnapshot[] } {
+  list(
+    projectId: string,
+    offset: number,
+    limit: number,
+    view: ReadView = 'truth',
+  ): { total: number; graphs: GraphSnapshot[] } {
     const entries = this.#byProject.get(projectId) ?? [];
-    const page = entries.slice(offset, offset + limit).map((e) => this.#snapshot(e));
+    const page = entries.slice(offset, offset + limit).map((e) => this.#snapshot(e, view));
     return { total: entries.length, graphs: page };
   }
 
-  get(projectId: string, graphId: string): GraphSnapshot | undefined {
+  get(projectId: string, graphId: string, view: ReadView = 'truth'): GraphSnapshot | undefined {
     const entry = this.#graphs.get(key(projectId, graphId));
-    return entry && this.#snapshot(entry);
+    return entry && this.#snapshot(entry, view);
   }
 
   all(projectId?: string): GraphSnapshot[] {
@@ -125,7 +156,10 @@ export class GraphStore {
     const entry = this.#graphs.get(key(projectId, graphId));
     if (!entry) throw new Error(`no graph ${key(projectId, graphId)} in the sandbox`);
     this.#settle(entry);
-    if (patch.status !== undefined) entry.job = undefined;
+    if (patch.status !== undefined) {
+      entry.job = undefined;
+      entry.lag = undefined;
+    }
     entry.graph = { ...entry.graph, ...patch };
     return this.#snapshot(entry);
   }
@@ -143,21 +177,28 @@ export class GraphStore {
     if (action === 'stop' && status !== '200') return { ok: false, error: 'not-running' };
     if (action === 'start' && status !== '900') return { ok: false, error: 'not-stopped' };
     const now = this.#clock();
+    const { graph } = entry;
+    const stop = action === 'stop';
     const job: JobRecord = {
       id: this.#nextJobId(),
+      seq: this.#jobCount,
+      projectId,
       graphKey: key(projectId, graphId),
-      type: action === 'stop' ? 'StopGraph' : 'StartGraph',
+      graphName: graph.name,
+      type: stop ? 'StopGraph' : 'StartGraph',
       beginMs: now,
-      endMs: now + this.#jobDurationMs,
-      outcome: entry.graph.stopJob ?? 'success',
-      during: action === 'stop' ? '901' : '920',
-      onSuccess: action === 'stop' ? '900' : '200',
+      endMs: now + (stop ? this.#jobDurationMs : this.#startJobDurationMs),
+      outcome: (stop ? graph.stopJob : graph.startJob) ?? 'success',
+      during: stop ? '901' : '920',
+      onSuccess: stop ? '900' : '200',
       onFailure: status,
-      failReason: entry.graph.failReason ?? `Failed to ${action} the graph.`,
+      failReason: (stop ? graph.failReason : graph.startFailReason) ?? `Failed to ${action} the graph.`,
     };
     this.#jobs.set(job.id, job);
     entry.job = job;
-    entry.graph = { ...entry.graph, status: job.during };
+    entry.graph = { ...graph, status: job.during };
+    const lagMs = graph.readLagMs ?? this.#readLagMs;
+    entry.lag = lagMs > 0 ? { untilMs: now + lagMs, status } : undefined;
     return { ok: true, jobId: job.id };
   }
 
@@ -165,9 +206,23 @@ export class GraphStore {
   job(projectId: string, graphId: string, jobId: string): JobView | undefined {
     const job = this.#jobs.get(jobId);
     if (!job || job.graphKey !== key(projectId, graphId)) return undefined;
-    const status = this.#jobStatus(job, this.#clock());
+    return this.#view(job, this.#clock());
+  }
+
+  /** Every stop and start job of the project, newest first; deleted graphs' jobs included. */
+  jobsOf(projectId: string): JobView[] {
+    const now = this.#clock();
+    return [...this.#jobs.values()]
+      .filter((job) => job.projectId === projectId)
+      .sort((a, b) => b.beginMs - a.beginMs || b.seq - a.seq)
+      .map((job) => this.#view(job, now));
+  }
+
+  #view(job: JobRecord, now: number): JobView {
+    const status = this.#jobStatus(job, now);
     return {
       jobId: job.id,
+      graphName: job.graphName,
       status,
       jobType: job.type,
       begin: new Date(job.beginMs),
@@ -190,8 +245,11 @@ export class GraphStore {
     entry.job = undefined;
   }
 
-  #snapshot(entry: GraphEntry): GraphSnapshot {
+  #snapshot(entry: GraphEntry, view: ReadView = 'truth'): GraphSnapshot {
     this.#settle(entry);
+    const { lag } = entry;
+    if (view === 'served' && lag && this.#clock() < lag.untilMs)
+      return { ...entry.graph, status: lag.status, created: entry.created };
     return { ...entry.graph, created: entry.created };
   }
 

@@ -116,7 +116,7 @@ describe('sandbox CLI: arguments', () => {
   });
 
   it.each([
-    { flag: 'stopp:503', message: /kinds are list, get, stop, start, job, any/ },
+    { flag: 'stopp:503', message: /kinds are list, get, stop, start, job, jobs, any/ },
     { flag: 'stop:200', message: /HTTP status 400\.\.599/ },
     { flag: 'stop:explode', message: /the effect is/ },
     { flag: 'stop:reset:GES.7003', message: /a GES code goes only with an HTTP status/ },

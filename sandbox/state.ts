@@ -1,44 +1,14 @@
 /**
- * The sandbox's graphs and jobs. Jobs need no timers: a job records when it began and when it
- * ends, and every read settles the graphs whose job has ended by then (lazy state).
+ * The sandbox's graphs. Jobs need no timers (job-book.ts): every read settles the graphs whose
+ * job has ended by then (lazy state), and shows a lagging status while a read lag lasts.
  */
-import { createHash } from 'node:crypto';
+import { JobBook, type JobRecord, type JobView } from './job-book.js';
 import type { SandboxGraph } from './types.js';
 
-export type JobType = 'StopGraph' | 'StartGraph';
-type JobOutcome = NonNullable<SandboxGraph['stopJob']>;
+export type { JobType, JobView } from './job-book.js';
 
 export interface GraphSnapshot extends Readonly<SandboxGraph> {
   readonly created: Date;
-}
-
-export interface JobView {
-  readonly jobId: string;
-  /** The graph's name when the job began: the job centre's `related_graph`. */
-  readonly graphName: string;
-  readonly status: 'running' | 'success' | 'failed';
-  readonly jobType: JobType;
-  readonly begin: Date;
-  readonly end?: Date;
-  readonly failReason?: string;
-}
-
-interface JobRecord {
-  readonly id: string;
-  /** 1, 2, 3… in order of creation: orders jobs that began in the same millisecond. */
-  readonly seq: number;
-  readonly projectId: string;
-  readonly graphKey: string;
-  readonly graphName: string;
-  readonly type: JobType;
-  readonly beginMs: number;
-  readonly endMs: number;
-  readonly outcome: JobOutcome;
-  /** The graph's status while the job runs, after it succeeds, and after it fails. */
-  readonly during: string;
-  readonly onSuccess: string;
-  readonly onFailure: string;
-  readonly failReason: string;
 }
 
 interface GraphEntry {
@@ -83,21 +53,19 @@ const key = (projectId: string, graphId: string) => `${projectId}/${graphId}`;
 export class GraphStore {
   readonly #graphs = new Map<string, GraphEntry>();
   readonly #byProject = new Map<string, GraphEntry[]>();
-  readonly #jobs = new Map<string, JobRecord>();
+  readonly #jobs: JobBook;
   readonly #jobDurationMs: number;
   readonly #startJobDurationMs: number;
   readonly #readLagMs: number;
-  readonly #seed: number;
   readonly #clock: () => number;
-  #jobCount = 0;
   #createdCount = 0;
 
   constructor(options: GraphStoreOptions) {
     this.#jobDurationMs = options.jobDurationMs;
     this.#startJobDurationMs = options.startJobDurationMs ?? options.jobDurationMs;
     this.#readLagMs = options.readLagMs ?? 0;
-    this.#seed = options.seed;
     this.#clock = options.clock ?? Date.now;
+    this.#jobs = new JobBook(options.seed, this.#clock);
     for (const graph of options.graphs) this.add(graph);
   }
 
@@ -120,7 +88,10 @@ export class GraphStore {
     return this.#snapshot(entry);
   }
 
-  /** Deletes a graph; later pages of a listing move up by one. Its jobs become unknown with it. */
+  /**
+   * Deletes a graph; later pages of a listing move up by one. Its jobs' status route answers as
+   * for an unknown graph; the job centre still lists them.
+   */
   remove(projectId: string, graphId: string): void {
     const entry = this.#graphs.get(key(projectId, graphId));
     if (!entry) throw new Error(`no graph ${key(projectId, graphId)} in the sandbox`);
@@ -176,29 +147,24 @@ export class GraphStore {
     const { status } = entry.graph;
     if (action === 'stop' && status !== '200') return { ok: false, error: 'not-running' };
     if (action === 'start' && status !== '900') return { ok: false, error: 'not-stopped' };
-    const now = this.#clock();
     const { graph } = entry;
     const stop = action === 'stop';
-    const job: JobRecord = {
-      id: this.#nextJobId(),
-      seq: this.#jobCount,
+    const job = this.#jobs.create({
       projectId,
       graphKey: key(projectId, graphId),
       graphName: graph.name,
       type: stop ? 'StopGraph' : 'StartGraph',
-      beginMs: now,
-      endMs: now + (stop ? this.#jobDurationMs : this.#startJobDurationMs),
+      durationMs: stop ? this.#jobDurationMs : this.#startJobDurationMs,
       outcome: (stop ? graph.stopJob : graph.startJob) ?? 'success',
       during: stop ? '901' : '920',
       onSuccess: stop ? '900' : '200',
       onFailure: status,
       failReason: (stop ? graph.failReason : graph.startFailReason) ?? `Failed to ${action} the graph.`,
-    };
-    this.#jobs.set(job.id, job);
+    });
     entry.job = job;
     entry.graph = { ...graph, status: job.during };
     const lagMs = graph.readLagMs ?? this.#readLagMs;
-    entry.lag = lagMs > 0 ? { untilMs: now + lagMs, status } : undefined;
+    entry.lag = lagMs > 0 ? { untilMs: job.beginMs + lagMs, status } : undefined;
     return { ok: true, jobId: job.id };
   }
 
@@ -206,40 +172,18 @@ export class GraphStore {
   job(projectId: string, graphId: string, jobId: string): JobView | undefined {
     const job = this.#jobs.get(jobId);
     if (!job || job.graphKey !== key(projectId, graphId)) return undefined;
-    return this.#view(job, this.#clock());
+    return this.#jobs.view(job);
   }
 
   /** Every stop and start job of the project, newest first; deleted graphs' jobs included. */
   jobsOf(projectId: string): JobView[] {
-    const now = this.#clock();
-    return [...this.#jobs.values()]
-      .filter((job) => job.projectId === projectId)
-      .sort((a, b) => b.beginMs - a.beginMs || b.seq - a.seq)
-      .map((job) => this.#view(job, now));
-  }
-
-  #view(job: JobRecord, now: number): JobView {
-    const status = this.#jobStatus(job, now);
-    return {
-      jobId: job.id,
-      graphName: job.graphName,
-      status,
-      jobType: job.type,
-      begin: new Date(job.beginMs),
-      ...(status === 'running' ? {} : { end: new Date(job.endMs) }),
-      ...(status === 'failed' ? { failReason: job.failReason } : {}),
-    };
-  }
-
-  #jobStatus(job: JobRecord, now: number): JobView['status'] {
-    if (job.outcome === 'never' || now < job.endMs) return 'running';
-    return job.outcome;
+    return this.#jobs.ofProject(projectId);
   }
 
   #settle(entry: GraphEntry): void {
     const { job } = entry;
     if (!job) return;
-    const status = this.#jobStatus(job, this.#clock());
+    const status = this.#jobs.status(job);
     if (status === 'running') return;
     entry.graph = { ...entry.graph, status: status === 'success' ? job.onSuccess : job.onFailure };
     entry.job = undefined;
@@ -251,11 +195,5 @@ export class GraphStore {
     if (view === 'served' && lag && this.#clock() < lag.untilMs)
       return { ...entry.graph, status: lag.status, created: entry.created };
     return { ...entry.graph, created: entry.created };
-  }
-
-  /** 32 hex characters, like GES job ids; deterministic for a given seed. */
-  #nextJobId(): string {
-    this.#jobCount += 1;
-    return createHash('sha256').update(`${this.#seed}:job:${this.#jobCount}`).digest('hex').slice(0, 32);
   }
 }

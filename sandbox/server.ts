@@ -18,7 +18,7 @@ import { ListMutations } from './list-mutations.js';
 import { RateLimiter } from './rate-limit.js';
 import { errorReply, faultReply, GesError, MALFORMED_BODY, type Reply, throttleReply } from './responses.js';
 import { dispatch, parseRoute } from './routes.js';
-import { type GraphPatch, type GraphSnapshot, GraphStore } from './state.js';
+import { type GraphPatch, type GraphSnapshot, GraphStore, type JobView } from './state.js';
 import type {
   FaultEffect,
   FaultRule,
@@ -35,7 +35,7 @@ import type {
 export type { MakeGraphsOptions } from './graphs.js';
 export { makeGraphs, makeProjectId, makeUuid } from './graphs.js';
 export { defaultBurst } from './rate-limit.js';
-export type { GraphPatch } from './state.js';
+export type { GraphPatch, JobView } from './state.js';
 export type * from './types.js';
 
 interface SandboxParts {
@@ -123,6 +123,11 @@ export class GesSandbox {
   /** All graphs' current state, optionally of one project, in fixture order. */
   graphs(projectId?: string): SandboxGraph[] {
     return this.#store.all(projectId).map(toGraph);
+  }
+
+  /** The project's stop and start jobs as they stand now, newest first (what the job centre lists). */
+  jobs(projectId: string): JobView[] {
+    return this.#store.jobsOf(projectId);
   }
 
   /** Changes a graph behind the client's back (e.g. someone started it). Setting `status` abandons its job. */

@@ -72,7 +72,8 @@ export type FaultEffect =
 
 /**
  * One fault rule. Filters left out match everything; a request to an unknown route matches only
- * rules without `kinds`, and a list request (no graph in its path) only rules without `graphIds`.
+ * rules without `kinds`, and a list or job-centre request (no graph in its path) only rules
+ * without `graphIds`.
  */
 export interface FaultRule {
   kinds?: RequestKind[];

@@ -123,6 +123,16 @@ describe('GesSandbox: the v2 job centre', () => {
     expect((await client.call(centre(P2))).json).toEqual({ job_count: 0, job_list: [] });
   });
 
+  it('shows the same jobs to a test through sandbox.jobs()', async () => {
+    const { sandbox, client, advance } = await night();
+    const stop = jobIdOf((await client.call(paths.v1.stop(P1, 'g-failing'))).json);
+    advance(1_000);
+    expect(sandbox.jobs(P1)).toEqual([
+      expect.objectContaining({ jobId: stop, graphName: 'failing', jobType: 'StopGraph', status: 'failed' }),
+    ]);
+    expect(sandbox.jobs(P2)).toEqual([]);
+  });
+
   it('tells a job that a lost answer hid', async () => {
     const { sandbox, client } = await setup({
       faults: [{ kinds: ['stop'], graphIds: ['g-running'], effect: { type: 'lose-answer' } }],

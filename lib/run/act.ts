@@ -115,7 +115,9 @@ export async function actSafely(action: GraphAction, target: ActTarget): Promise
         return doubt === undefined ? failed : { ...failed, kind: 'unresolved' };
       }
       // A refusal to the only send so far: not ours; the state says where the graph is instead.
-      if (refused && doubt === undefined) return refusedBy(action, code, await readOnce(target));
+      if (refused && doubt === undefined) {
+        return elsewhere(action, `GES refused the ${action} (${code})`, await readOnce(target));
+      }
       const why = refused
         ? `GES answered ${code}`
         : `the ${action}'s answer was lost (${errorFields((error as OutcomeUnknownError).cause ?? error).errorCode})`;
@@ -133,7 +135,7 @@ export async function actSafely(action: GraphAction, target: ActTarget): Promise
         };
       }
       if (seen.kind === 'state') {
-        if (seen.state.kind !== rules.from) return moved(action, seen.state);
+        if (seen.state.kind !== rules.from) return elsewhere(action, `${why}, then`, seen.state);
         if (refused) {
           // GES says "not running" while its reads still show it running: ours, most likely, seen late.
           return {
@@ -212,42 +214,34 @@ async function readOnce(target: ActTarget): Promise<GraphState | string> {
   }
 }
 
-/** A refusal to the first send: the state says where the graph is, and it was not our doing. */
-function refusedBy(action: GraphAction, code: string | undefined, state: GraphState | string): ActResult {
+/**
+ * Where the graph is instead (it was not our doing): a refusal to the first send, or a graph that
+ * moved somewhere neither the action nor its starting state leads.
+ */
+function elsewhere(action: GraphAction, why: string, state: GraphState | string): ActResult {
   if (typeof state === 'string') {
     return {
       kind: 'skip',
       reason: SkipReason.busy,
-      message: `GES refused the ${action} (${code}) and the graph's state could not be read (${state}); a later run will look again`,
+      message: `${why} and the graph's state could not be read (${state}); a later run will look again`,
     };
   }
   if (action === 'stop' && (state.kind === 'stopped' || state.kind === 'stopping')) {
-    return { kind: 'already', message: `GES answered ${code}: the graph is ${state.kind}` };
+    return { kind: 'already', message: `${why}: the graph is ${state.kind}` };
   }
-  return {
-    kind: 'skip',
-    reason: SkipReason.busy,
-    message: `GES refused the ${action} (${code}): the graph is ${describe(state)}; a later run will look again`,
-  };
-}
-
-/** The graph moved somewhere neither the action nor its starting state leads. */
-function moved(action: GraphAction, state: GraphState): ActResult {
-  if (state.kind === 'not-stoppable')
+  if (state.kind === 'not-stoppable') {
     return {
       kind: 'skip',
       reason: SkipReason.notStoppable,
       message: `graph cannot be ${action === 'stop' ? 'stopped' : 'started'}: ${state.reason}`,
     };
+  }
+  const where = 'reason' in state ? state.reason : state.kind;
   return {
     kind: 'skip',
     reason: SkipReason.busy,
-    message: `graph became ${describe(state)} while the ${action} was sent; a later run will look again`,
+    message: `${why}: the graph is ${where}; a later run will look again`,
   };
-}
-
-function describe(state: GraphState): string {
-  return 'reason' in state ? state.reason : state.kind;
 }
 
 function outOfTime(doubt: string | undefined): ActResult {

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { OPEN_INDEX } from '../../lib/ledger/items.js';
 import { copyService, packageTemplate, type ServiceCopy, withOwnIds } from './service.js';
 
 const PACKAGE_TIMEOUT_MS = 120_000;
@@ -50,7 +51,7 @@ function statements(): Statement[] {
 const actions = (s: Statement) => (Array.isArray(s.Action) ? s.Action : [s.Action]);
 
 describe('osls package: the ledger table', () => {
-  it('is the one DynamoDB table, keyed graph (S) + stoppedAt (S), billed on demand', () => {
+  it('is the one DynamoDB table, keyed graph (S) + stoppedAt (S), billed on demand, with its index of open windows', () => {
     expect(ofType('AWS::DynamoDB::Table').map(([id]) => id)).toEqual(['LedgerTable']);
     expect(resources.LedgerTable?.Properties).toMatchObject({
       TableName: 'ges-offhours-test-ledger',
@@ -64,8 +65,20 @@ describe('osls package: the ledger table', () => {
     expect(attributes).toEqual([
       { AttributeName: 'graph', AttributeType: 'S' },
       { AttributeName: 'stoppedAt', AttributeType: 'S' },
+      { AttributeName: 'openIn', AttributeType: 'S' },
     ]);
     expect(resources.LedgerTable?.Properties.ProvisionedThroughput).toBeUndefined();
+    // The same index the local emulator's table gets, by the name the ledger queries.
+    expect(resources.LedgerTable?.Properties.GlobalSecondaryIndexes).toEqual([
+      {
+        IndexName: OPEN_INDEX,
+        KeySchema: [
+          { AttributeName: 'openIn', KeyType: 'HASH' },
+          { AttributeName: 'stoppedAt', KeyType: 'RANGE' },
+        ],
+        Projection: { ProjectionType: 'ALL' },
+      },
+    ]);
   });
 
   it('expires closed windows by TTL on expiresAt and keeps point-in-time recovery', () => {
@@ -89,7 +102,7 @@ describe('osls package: the ledger table', () => {
 });
 
 describe('osls package: IAM for the ledger', () => {
-  it("grants the ledger's item operations on its table's ARN and nothing else of DynamoDB", () => {
+  it("grants the ledger's item operations on its table and its index of open windows, nothing else of DynamoDB", () => {
     const dynamo = statements().filter((s) =>
       actions(s).some((a) => a.toLowerCase().startsWith('dynamodb:')),
     );
@@ -104,7 +117,10 @@ describe('osls package: IAM for the ledger', () => {
           'dynamodb:Query',
           'dynamodb:Scan',
         ],
-        Resource: [{ 'Fn::GetAtt': ['LedgerTable', 'Arn'] }],
+        Resource: [
+          { 'Fn::GetAtt': ['LedgerTable', 'Arn'] },
+          { 'Fn::Join': ['/', [{ 'Fn::GetAtt': ['LedgerTable', 'Arn'] }, 'index', OPEN_INDEX]] },
+        ],
       },
     ]);
   });

@@ -8,7 +8,7 @@
 // and stage. "Hours kept stopped per day" is a day's average of GraphsStoppedNow (graphs found
 // stopped, or stopped, by each scheduled run) times 24: runs come at a steady interval, so the
 // average number of graphs stopped over a day times 24 h is the graph-hours kept stopped that day,
-// whatever the interval is. See README.md, "Metrics and dashboard".
+// whatever the interval is. See docs/deploy.md, "Metrics and dashboard".
 
 const NAMESPACE = 'GesOffhours';
 const SERVICE_DIMENSION = 'ges-offhours';

@@ -1,6 +1,6 @@
 /**
  * Real DST change days in 2026. Instants are UTC; comments give the local time and weekday.
- * Rules under test (README.md, "DST rules in plain words"): a boundary in a gap
+ * Rules under test (docs/configuration.md, "DST rules in plain words"): a boundary in a gap
  * fires when the clock jumps; a boundary in an overlap fires once, the first time.
  */
 import { CronExpressionParser } from 'cron-parser';

@@ -45,3 +45,26 @@ export function isShared(stated: StatedLimit | undefined): boolean {
 export function isWindowed(stated: StatedLimit | undefined): stated is StatedLimit {
   return stated !== undefined && stated.periodMs > 1_000;
 }
+
+/** Requests a second to pace to under a stated limit: a little under it, so arrival jitter stays inside. */
+export function statedPace(stated: StatedLimit): number {
+  return (stated.limit * 1_000 * (isWindowed(stated) ? 0.98 : 0.95)) / stated.periodMs;
+}
+
+/**
+ * When the next window of a spent windowed limit begins, at the latest, from the send times of
+ * our accepted requests (oldest first). If the last `limit` of them fall within one period, they
+ * filled one window, which began at or before the first of them: the next one begins at or before
+ * that send + the period (plus `marginMs` for the way to the gateway). Otherwise others spent part
+ * of the quota and where the window began is unknown: a whole period from now is surely past it.
+ */
+export function nextWindowAt(
+  acceptedSends: readonly number[],
+  stated: StatedLimit,
+  now: number,
+  marginMs: number,
+): number {
+  const first = acceptedSends[acceptedSends.length - stated.limit];
+  if (first !== undefined && first > now - stated.periodMs) return first + stated.periodMs + marginMs;
+  return now + stated.periodMs;
+}

@@ -6,7 +6,12 @@ import { P1, paths, setup } from './setup.js';
 
 function manualClock(startMs = 1_000) {
   let nowMs = startMs;
-  return { now: () => nowMs, advance: (ms: number) => void (nowMs += ms) };
+  return {
+    now: () => nowMs,
+    advance: (ms: number) => {
+      nowMs += ms;
+    },
+  };
 }
 
 describe('GatewayThrottles: a fixed window per access key', () => {

@@ -71,8 +71,8 @@ describe('Function: parseStatedLimit', () => {
 
 describe('Function: statedPace, isShared, isWindowed', () => {
   it.each([
-    [{ policy: 'user', limit: 20, periodMs: 1_000 }, 19, false, false],
-    [{ policy: 'api', limit: 1000, periodMs: 1_000 }, 950, true, false],
+    [{ policy: 'user', limit: 20, periodMs: 1_000 }, 19.6, false, false],
+    [{ policy: 'api', limit: 1000, periodMs: 1_000 }, 980, true, false],
     [{ policy: 'user', limit: 120, periodMs: MINUTE }, 1.96, false, true],
   ] as const)('%j: paced at %d/s, shared %s, windowed %s', (stated, pace, shared, windowed) => {
     expect(statedPace(stated)).toBeCloseTo(pace, 5);

@@ -215,7 +215,6 @@ export class AdaptiveRate {
         ? 'cut'
         : judgeThrottle({
             learned: this.#learned,
-            cutTo: this.#cutTo,
             sinceCut: this.#sinceCut,
             shareAtCut: this.#shareAtCut,
             share: this.#share,

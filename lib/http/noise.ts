@@ -23,14 +23,11 @@ export const NOISE = {
   /** With a background share b, a share over b × excessFactor + excessMargin is ours again. */
   excessFactor: 1.5,
   excessMargin: 0.05,
-  /** The learned rate counts as not regrown while within this factor of the rate cut to. */
-  regrown: 1.05,
 } as const;
 
 export interface ThrottleContext {
-  /** Requests per second now, and right after the last cut (undefined before the first). */
+  /** Requests per second now (undefined before the first cut). */
   readonly learned: number | undefined;
-  readonly cutTo: number;
   /** Answers to requests sent after the last cut, and how many of them were throttles. */
   readonly sinceCut: { readonly answers: number; readonly throttled: number };
   /** The recent share of throttles when the cut was made, and now. */
@@ -46,7 +43,7 @@ export type Verdict = 'cut' | 'hold' | 'undo';
 export function judgeThrottle(c: ThrottleContext): Verdict {
   if (c.background !== undefined)
     return c.share > c.background * NOISE.excessFactor + NOISE.excessMargin ? 'cut' : 'hold';
-  if (c.learned === undefined || c.learned > c.cutTo * NOISE.regrown) return 'cut';
+  if (c.learned === undefined) return 'cut';
   // Nothing got through since the cut: still over the limit.
   if (c.sinceCut.throttled >= c.sinceCut.answers) return 'cut';
   if (c.sinceCut.answers < NOISE.minAnswers) return 'hold';

@@ -1,9 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { judgeThrottle, NOISE, type ThrottleContext } from '../../lib/http/noise.js';
+import { judgeThrottle, type ThrottleContext } from '../../lib/http/noise.js';
 
 const base: ThrottleContext = {
   learned: 10,
-  cutTo: 10,
   sinceCut: { answers: 30, throttled: 9 },
   shareAtCut: 0.3,
   share: 0.3,
@@ -13,7 +12,6 @@ const base: ThrottleContext = {
 describe('Function: judgeThrottle', () => {
   it.each([
     { name: 'the first throttle cuts', c: { learned: undefined }, expected: 'cut' },
-    { name: 'regrown past the cut: cut again', c: { learned: 10 * NOISE.regrown + 0.1 }, expected: 'cut' },
     {
       name: 'nothing got through since the cut: cut again',
       c: { sinceCut: { answers: 3, throttled: 3 } },

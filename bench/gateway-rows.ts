@@ -90,13 +90,14 @@ export async function gatewayRun(bundle: string, row: Omit<GatewayRow, 'target'>
 
 const everyStopped = (r: GatewayRun) => r.stopped === r.graphs;
 
-/** The rows, full size or small (smoke: the same kinds of throttle on a fleet a fifth the size). */
+/** The rows, full size or small (smoke: the same kinds of throttle on a fleet of 30). */
 export function gatewayRows(smoke: boolean): GatewayRow[] {
-  const fleet = smoke ? 60 : 300;
+  // Smoke: one fleet of 30 for every row (one yardstick), a 3 s window the run spends once.
+  const fleet = smoke ? 30 : 300;
   const windowed = smoke
-    ? { graphs: 40, limit: 20, periodSeconds: 5 }
+    ? { graphs: 30, limit: 20, periodSeconds: 3 }
     : { graphs: 200, limit: 120, periodSeconds: 60 };
-  const storm = smoke ? { graphs: 20, timeoutMs: 60_000 } : { graphs: 40, timeoutMs: 120_000 };
+  const storm = smoke ? { graphs: 30, timeoutMs: 60_000 } : { graphs: 40, timeoutMs: 120_000 };
   const random = (share: number, bound: number): GatewayRow => ({
     name: `${share * 100} % 429 at random (api policy), no Retry-After`,
     graphs: fleet,

@@ -241,7 +241,7 @@ async function throttledSection(bundle: string): Promise<ThrottledRun[]> {
 async function gatewaySectionOf(bundle: string): Promise<GatewaySection> {
   say(
     `== Throttled as Huawei's gateway does it: each row against the same fleet unthrottled (the yardstick), ` +
-      `every graph running${SMOKE ? ' (smoke: small fleets, a 5 s window)' : ''}`,
+      `every graph running${SMOKE ? ' (smoke: 30 graphs, a 3 s window)' : ''}`,
   );
   const gateway = await gatewaySection(bundle, SMOKE);
   say(`${gatewayReport(gateway)}\n`);

@@ -4,7 +4,7 @@
  * sandbox with a sequential loop as baseline, and the same fleet under an API-gateway rate limit.
  * Prints tables and writes bench/results/latest.json. docs/performance.md explains the method.
  *
- * `npm run bench -- cold` (or `full`, `scale`, `throttled`, several) runs only those sections and
+ * `npm run bench -- cold` (or `full`, `scale`, `throttled`, `gateway`, several) runs only those sections and
  * writes nothing. `npm run bench -- smoke` (or BENCH_SMOKE=1) runs them all small and quickly, for
  * CI: it fails only when the benchmark itself breaks, never on a missed target.
  */
@@ -15,6 +15,7 @@ import { buildBundle } from './bundle.js';
 import { type ColdStartReport, measureColdStart } from './coldstart.js';
 import { GRAPHS, LATENCY_MS, PAGE_SIZE, PROJECTS } from './fleet.js';
 import { type FullRun, fullRun } from './fullrun.js';
+import { type GatewaySection, gatewayReport, gatewaySection } from './gateway-rows.js';
 import { LAMBDA_128_MB } from './lambda.js';
 import { type SequentialResult, type SweepPoint, sequentialLoop, sweepPoint } from './scale.js';
 import { kb, ms, round, s, table, verdict, x } from './stats.js';
@@ -35,7 +36,7 @@ const SIZE = SMOKE
 const TARGETS = { ratioAt8And16: 1.2, bundleKb: 700, loadRatio: 1.8, rssMb: 128 };
 const THROTTLE_RATE = 20;
 
-const SECTIONS = ['cold', 'full', 'scale', 'throttled'] as const;
+const SECTIONS = ['cold', 'full', 'scale', 'throttled', 'gateway'] as const;
 const asked = process.argv
   .slice(2)
   .filter((a): a is (typeof SECTIONS)[number] => SECTIONS.some((s) => s === a));
@@ -59,7 +60,9 @@ try {
   };
   const full = sections.has('full') ? await fullRunSection(await shipped()) : undefined;
   const scale = sections.has('scale') ? await scaleSection() : undefined;
-  const throttled = sections.has('throttled') ? await throttledSection(await shipped()) : undefined;
+  const bucket = sections.has('throttled') ? await throttledSection(await shipped()) : undefined;
+  const gateway = sections.has('gateway') ? await gatewaySectionOf(await shipped()) : undefined;
+  const throttled = bucket && gateway ? { bucket, gateway } : undefined;
   if (cold && full && scale && throttled && !SMOKE) {
     const dir = join(REPO, 'bench', 'results');
     mkdirSync(dir, { recursive: true });
@@ -215,6 +218,11 @@ async function scaleSection(): Promise<Scale> {
   return { sweep, sequential };
 }
 
+interface Throttled {
+  readonly bucket: ThrottledRun[];
+  readonly gateway: GatewaySection;
+}
+
 async function throttledSection(bundle: string): Promise<ThrottledRun[]> {
   say(
     `== Throttled: ${SIZE.graphs} graphs in ${PROJECTS} projects on one access key, an API-gateway limit of ` +
@@ -229,7 +237,23 @@ async function throttledSection(bundle: string): Promise<ThrottledRun[]> {
   return runs;
 }
 
-function results(cold: ColdStartReport, full: FullRun, scale: Scale, throttled: ThrottledRun[]) {
+/** The issue-16 rows; `npm run bench -- gateway` runs them alone. */
+async function gatewaySectionOf(bundle: string): Promise<GatewaySection> {
+  say(
+    `== Throttled as Huawei's gateway does it: each row against the same fleet unthrottled (the yardstick), ` +
+      `every graph running${SMOKE ? ' (smoke: 30 graphs, a 3 s window)' : ''}`,
+  );
+  const gateway = await gatewaySection(bundle, SMOKE);
+  say(`${gatewayReport(gateway)}\n`);
+  return gateway;
+}
+
+function results(
+  cold: ColdStartReport,
+  full: FullRun,
+  scale: Scale,
+  { bucket: throttled, gateway }: Throttled,
+) {
   const { bundle } = cold;
   const at = (c: number) => round(scale.sweep.find((p) => p.concurrency === c)!.ratio, 3);
   const load = cold.probes.find((p) => p.name === 'load')!.ratio;
@@ -269,6 +293,15 @@ function results(cold: ColdStartReport, full: FullRun, scale: Scale, throttled: 
       throttledShare: round(t.throttledShare, 4),
       perStopped: { served: round(t.perStopped.served, 3), all: round(t.perStopped.all, 3) },
     })),
+    gateway: {
+      yardsticks: Object.values(gateway.yardsticks).map((r) => ({ ...r, runMs: Math.round(r.runMs) })),
+      rows: gateway.rows.map(({ row, run }) => ({
+        ...run,
+        runMs: Math.round(run.runMs),
+        target: row.target.text,
+        met: row.target.met(run, gateway.yardsticks[row.graphs]!.runMs),
+      })),
+    },
     scale: {
       graphs: GRAPHS,
       projects: PROJECTS,

@@ -1,7 +1,8 @@
 /** The `npm run sandbox` command line, parsed without side effects (cli.ts does the I/O). */
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import type { FaultEffect, FaultRule, RateLimit, RequestKind } from './types.js';
+import { bucketExtras, randomThrottleOf, windowOf } from './cli-throttles.js';
+import type { FaultEffect, FaultRule, RandomThrottle, RateLimit, RequestKind, WindowLimit } from './types.js';
 
 /** The port config/schedule.sandbox.yaml points at. */
 export const DEFAULT_PORT = 8731;
@@ -34,6 +35,9 @@ export interface ServeCommand extends NightOptions {
   readonly port: number;
   /** From --rate/--burst/--retry-after; replaces the fixture's own limit. */
   readonly rateLimit?: RateLimit;
+  /** From --window and --random-throttle (cli-throttles.ts). */
+  readonly windowLimit?: WindowLimit;
+  readonly randomThrottle?: RandomThrottle;
   /** From --fault, in order; tried before the fixture's own rules. */
   readonly faults: readonly FaultRule[];
   readonly latencyMs?: number;
@@ -67,14 +71,20 @@ export function parseCliArgs(argv: readonly string[]): CliCommand {
   if (values.rate === undefined && (values.burst !== undefined || values['retry-after'] !== undefined))
     throw new UsageError('--burst and --retry-after need --rate');
   const latency = values.latency;
+  const rateLimit = bucketExtras(
+    values,
+    values.rate === undefined ? undefined : rateLimitOf(values.rate, values.burst, values['retry-after']),
+  );
+  const windowLimit = windowOf(values);
+  const randomThrottle = randomThrottleOf(values);
   return {
     kind: 'serve',
     fixture,
     host: values.host ?? DEFAULT_HOST,
     port,
-    ...(values.rate === undefined
-      ? {}
-      : { rateLimit: rateLimitOf(values.rate, values.burst, values['retry-after']) }),
+    ...(rateLimit ? { rateLimit } : {}),
+    ...(windowLimit ? { windowLimit } : {}),
+    ...(randomThrottle ? { randomThrottle } : {}),
     faults: (values.fault ?? []).map(parseFaultFlag),
     ...(latency === undefined ? {} : { latencyMs: wholeNumber('--latency', latency, 0, 600_000) }),
     ...nightOptions(values),
@@ -94,6 +104,11 @@ export const CLI_OPTIONS = {
   rate: { type: 'string' },
   burst: { type: 'string' },
   'retry-after': { type: 'string' },
+  policy: { type: 'string' },
+  'other-client': { type: 'string' },
+  window: { type: 'string' },
+  'random-throttle': { type: 'string' },
+  'throttle-message': { type: 'string' },
   fault: { type: 'string', multiple: true },
   latency: { type: 'string' },
   'read-lag': { type: 'string' },

@@ -2,6 +2,7 @@
 import { DEFAULT_HOST, DEFAULT_LEDGER_PORT, DEFAULT_PORT, LEDGER_TABLE } from './cli-args.js';
 import type { SandboxFixture } from './fixture.js';
 import { defaultBurst } from './rate-limit.js';
+import { DEFAULT_RANDOM_THROTTLE_MESSAGE } from './throttles.js';
 import type { RateLimit, RecordedRequest, SandboxGraph } from './types.js';
 
 const STATUS_NAMES: Readonly<Record<string, string>> = {
@@ -30,6 +31,19 @@ const OPTIONS = `Options:
       --burst N         requests an idle access key may send at once (default N of --rate, at least 1)
       --retry-after V   Retry-After on a throttled answer: none (default, as the gateway mostly
                         does), seconds (whole seconds until the key's next token) or a fixed N
+      --policy NAME     the policy the gateway's 429 names for --rate and --window: user (default),
+                        ip, app or api (the API's total, shared with every other caller)
+      --other-client N  another client spends N requests a second of each key's --rate bucket
+      --window LIMIT/PERIOD
+                        a fixed-window quota per access key, e.g. 120/minute or 20/10s: once the
+                        window's LIMIT is spent, everything is refused (429 stating
+                        limit:120,time:1 minute) until the next window
+      --random-throttle SHARE[:RETRY_AFTER]
+                        answer 429 APIG.0308 to a share 0..1 of requests at random, whatever the
+                        rate, with Retry-After in whole seconds when given
+      --throttle-message TEXT
+                        the random 429s' error_msg (default: an api policy, 1000 a second:
+                        ${DEFAULT_RANDOM_THROTTLE_MESSAGE.split(': ')[1]})
       --fault RULE      inject a fault; repeat for several, tried in order before the fixture's:
                           KINDS[/GRAPHS]:[acted:]EFFECT[:GESCODE][@RATE]
                           KINDS   list, get, stop, start, job, jobs (the v2 job centre) or any;
@@ -124,7 +138,11 @@ export function describeRateLimit(limit: RateLimit | undefined): string {
     after === 'none'
       ? 'no Retry-After'
       : `Retry-After ${after === 'seconds' ? 'until the next token' : `${after} s`}`;
-  return `rate limit ${limit.requestsPerSecond}/s per access key, burst ${burst}, ${retry}`;
+  const policy = limit.policy && limit.policy !== 'user' ? `, policy ${limit.policy}` : '';
+  const other = limit.otherClientPerSecond
+    ? `, ${limit.otherClientPerSecond}/s of it spent by another client`
+    : '';
+  return `rate limit ${limit.requestsPerSecond}/s per access key, burst ${burst}, ${retry}${policy}${other}`;
 }
 
 function describeGraph(g: SandboxGraph): string {

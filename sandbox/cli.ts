@@ -44,6 +44,8 @@ async function serve(command: ServeCommand, loaded: SandboxFixture): Promise<voi
       port: command.port,
       faults: [...command.faults, ...(fixture.faults ?? [])],
       ...(rateLimit ? { rateLimit } : {}),
+      ...(command.windowLimit ? { windowLimit: command.windowLimit } : {}),
+      ...(command.randomThrottle ? { randomThrottle: command.randomThrottle } : {}),
       ...(command.latencyMs === undefined ? {} : { latencyMs: command.latencyMs }),
       ...(command.quiet ? {} : { onSettled: (r) => process.stdout.write(`${requestLine(r)}\n`) }),
     });

@@ -3,7 +3,7 @@
  * every call of that key. Huawei's gateway answers an over-limit request with 429 APIG.0308 and
  * does not pass it on, so a throttled stop stops nothing.
  */
-import type { RateLimit } from './types.js';
+import type { RateLimit, ThrottlePolicyName } from './types.js';
 
 /** Tolerance for float drift in the refill (0.1 + 0.2 and friends). */
 const EPSILON = 1e-9;
@@ -12,7 +12,8 @@ export type TakeResult = { readonly ok: true } | { readonly ok: false; readonly 
 
 /**
  * A token bucket: starts full with `capacity` tokens and gains `ratePerSecond` tokens a second,
- * never more than `capacity`. `now` is a monotonic clock in milliseconds.
+ * never more than `capacity`. `now` is a monotonic clock in milliseconds. Another client may spend
+ * `spentPerSecond` of the refill, evenly: what is left for us is the difference.
  */
 export class TokenBucket {
   #tokens: number;
@@ -22,6 +23,7 @@ export class TokenBucket {
     readonly ratePerSecond: number,
     readonly capacity: number,
     readonly now: () => number,
+    readonly spentPerSecond = 0,
   ) {
     this.#tokens = capacity;
     this.#last = now();
@@ -33,12 +35,13 @@ export class TokenBucket {
     // A clock that goes backwards (it should not) adds nothing instead of removing tokens.
     const elapsedMs = Math.max(0, now - this.#last);
     this.#last = now;
-    this.#tokens = Math.min(this.capacity, this.#tokens + (elapsedMs * this.ratePerSecond) / 1000);
+    const left = this.ratePerSecond - this.spentPerSecond;
+    this.#tokens = Math.max(0, Math.min(this.capacity, this.#tokens + (elapsedMs * left) / 1000));
     if (this.#tokens >= 1 - EPSILON) {
       this.#tokens = Math.max(0, this.#tokens - 1);
       return { ok: true };
     }
-    return { ok: false, waitMs: ((1 - this.#tokens) * 1000) / this.ratePerSecond };
+    return { ok: false, waitMs: ((1 - this.#tokens) * 1000) / left };
   }
 }
 
@@ -52,7 +55,7 @@ export function validateRateLimit(limit: RateLimit): void {
   const fail = (problem: string) => {
     throw new TypeError(`rateLimit: ${problem}`);
   };
-  const { requestsPerSecond, burst, retryAfter } = limit;
+  const { requestsPerSecond, burst, retryAfter, otherClientPerSecond: other, policy } = limit;
   if (!(Number.isFinite(requestsPerSecond) && requestsPerSecond > 0))
     fail(`requestsPerSecond must be a number > 0, got ${requestsPerSecond}`);
   if (burst !== undefined && !(Number.isInteger(burst) && burst >= 1))
@@ -61,6 +64,28 @@ export function validateRateLimit(limit: RateLimit): void {
     fail(`retryAfter must be 'none', 'seconds' or whole seconds >= 0, got ${retryAfter}`);
   if (typeof retryAfter === 'string' && retryAfter !== 'none' && retryAfter !== 'seconds')
     fail(`retryAfter must be 'none', 'seconds' or whole seconds >= 0, got '${retryAfter}'`);
+  if (other !== undefined && !(other >= 0 && other < requestsPerSecond))
+    fail(`otherClientPerSecond must be >= 0 and under requestsPerSecond, got ${other}`);
+  if (policy !== undefined && !THROTTLE_POLICY_NAMES.includes(policy))
+    fail(`policy must be one of ${THROTTLE_POLICY_NAMES.join(', ')}, got '${policy}'`);
+}
+
+export const THROTTLE_POLICY_NAMES: readonly ThrottlePolicyName[] = ['user', 'ip', 'app', 'api'];
+
+/** The gateway's message for a limit: `The throttling threshold has been reached: policy … time:1 second`. */
+export function throttleMessage(policy: ThrottlePolicyName, limit: number, periodSeconds: number): string {
+  const [count, unit] = periodText(periodSeconds);
+  return `The throttling threshold has been reached: policy ${policy} over ratelimit,limit:${limit},time:${count} ${unit}`;
+}
+
+function periodText(seconds: number): [number, string] {
+  for (const [size, unit] of [
+    [86_400, 'day'],
+    [3_600, 'hour'],
+    [60, 'minute'],
+  ] as const)
+    if (seconds % size === 0) return [seconds / size, unit];
+  return [seconds, 'second'];
 }
 
 export interface Throttled {
@@ -68,6 +93,8 @@ export interface Throttled {
   readonly requestsPerSecond: number;
   /** The `Retry-After` header value in seconds, when the limit sends one. */
   readonly retryAfterSeconds?: number;
+  /** The 429's message, when it is not the default one of a per-user bucket. */
+  readonly message?: string;
 }
 
 /** The buckets of every access key under one limit; no limit lets everything through. */
@@ -99,15 +126,19 @@ export class RateLimiter {
     let bucket = this.#buckets.get(ak);
     if (!bucket) {
       const burst = limit.burst ?? defaultBurst(limit.requestsPerSecond);
-      bucket = new TokenBucket(limit.requestsPerSecond, burst, this.#now);
+      bucket = new TokenBucket(limit.requestsPerSecond, burst, this.#now, limit.otherClientPerSecond);
       this.#buckets.set(ak, bucket);
     }
     const taken = bucket.take();
     if (taken.ok) return undefined;
-    const { requestsPerSecond, retryAfter = 'none' } = limit;
-    if (retryAfter === 'none') return { requestsPerSecond };
+    const { requestsPerSecond, retryAfter = 'none', policy } = limit;
+    const named =
+      policy === undefined || policy === 'user'
+        ? { requestsPerSecond }
+        : { requestsPerSecond, message: throttleMessage(policy, requestsPerSecond, 1) };
+    if (retryAfter === 'none') return named;
     const retryAfterSeconds =
       retryAfter === 'seconds' ? Math.max(1, Math.ceil(taken.waitMs / 1000)) : retryAfter;
-    return { requestsPerSecond, retryAfterSeconds };
+    return { ...named, retryAfterSeconds };
   }
 }

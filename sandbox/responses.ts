@@ -46,8 +46,9 @@ const FAULT_CODES: Readonly<Record<number, GesErrorSpec>> = {
   429: {
     status: 429,
     code: 'APIG.0308',
-    message:
-      'The throttling threshold has been reached: policy user over ratelimit, limit:100, time:1 minute',
+    // A fault's 429 does not follow the client's rate: it names the API's shared total, as the
+    // gateway does when other callers spend it (a per-user limit would be paced to).
+    message: 'The throttling threshold has been reached: policy api over ratelimit,limit:1000,time:1 second',
   },
   500: GesError.internal,
   503: {
@@ -100,13 +101,14 @@ export function faultReply(
  * The gateway's 429 for a key over its rate limit. The gateway answers it before any GES API is
  * involved, so the body has the gateway's own field names whatever the path's API version.
  */
-export function throttleReply(requestsPerSecond: number, retryAfterSeconds: number | undefined): Reply {
+export function throttleReply(
+  requestsPerSecond: number,
+  retryAfterSeconds: number | undefined,
+  message = `The throttling threshold has been reached: policy user over ratelimit,limit:${requestsPerSecond},time:1 second`,
+): Reply {
   return {
     status: 429,
-    body: {
-      error_code: 'APIG.0308',
-      error_msg: `The throttling threshold has been reached: policy user over ratelimit,limit:${requestsPerSecond},time:1 second`,
-    },
+    body: { error_code: 'APIG.0308', error_msg: message },
     fault: 'throttle',
     ...(retryAfterSeconds === undefined ? {} : { headers: { 'Retry-After': String(retryAfterSeconds) } }),
   };

@@ -5,7 +5,7 @@
  * malformed bodies, latency), lag reads behind the truth, and list jobs in the v2 job centre.
  *
  * Order per request: record → `latencyMs` → fault rules → (unknown route: 404 APIG.0101) →
- * signature and X-Sdk-Date (401 APIG.0301) → the AK's rate limit (429 APIG.0308) → AK's projects
+ * signature and X-Sdk-Date (401 APIG.0301) → random throttles, the AK's window quota and rate limit (429 APIG.0308) → AK's projects
  * (403 APIG.0302) → X-Project-Id (400 GES.0016) → the call → list mutations now due. Stop works only on '200' (else 400 GES.7001, whatever the status);
  * start only on '900' (else 400 GES.7015); unknown graph 400 GES.7000; unknown job 400 GES.7007.
  * Job times are UTC without a zone: `2026-03-29 01:30:00` in v1.0, `2026-03-29T01:30:00` in v2.
@@ -19,6 +19,7 @@ import { RateLimiter } from './rate-limit.js';
 import { errorReply, faultReply, GesError, MALFORMED_BODY, type Reply, throttleReply } from './responses.js';
 import { dispatch, parseRoute } from './routes.js';
 import { type GraphPatch, type GraphSnapshot, GraphStore, type JobView } from './state.js';
+import { GatewayThrottles } from './throttles.js';
 import type {
   FaultEffect,
   FaultRule,
@@ -44,6 +45,7 @@ interface SandboxParts {
   readonly faults: FaultEngine;
   readonly limiter: RateLimiter;
   readonly mutations: ListMutations;
+  readonly throttles: GatewayThrottles;
 }
 
 export class GesSandbox {
@@ -53,6 +55,7 @@ export class GesSandbox {
   readonly #store: GraphStore;
   readonly #faults: FaultEngine;
   readonly #limiter: RateLimiter;
+  readonly #throttles: GatewayThrottles;
   readonly #mutations: ListMutations;
   readonly #accounts: ReadonlyMap<string, SandboxAccount>;
   readonly #options: SandboxOptions;
@@ -68,6 +71,7 @@ export class GesSandbox {
     this.#store = parts.store;
     this.#faults = parts.faults;
     this.#limiter = parts.limiter;
+    this.#throttles = parts.throttles;
     this.#mutations = parts.mutations;
     this.#accounts = new Map(parts.options.accounts.map((a) => [a.ak, { ...a }]));
     server.on('request', (req, res) => {
@@ -88,7 +92,9 @@ export class GesSandbox {
       clock: options.clock,
     });
     const faults = new FaultEngine(options.faults ?? [], seed);
-    const limiter = new RateLimiter(options.rateLimit, options.monotonicMs ?? (() => performance.now()));
+    const monotonic = options.monotonicMs ?? (() => performance.now());
+    const limiter = new RateLimiter(options.rateLimit, monotonic);
+    const throttles = new GatewayThrottles(options, monotonic, seed);
     const mutations = new ListMutations(options.listMutations ?? [], store);
     const server = createServer({ keepAliveTimeout: 5_000 });
     await new Promise<void>((resolve, reject) => {
@@ -106,6 +112,7 @@ export class GesSandbox {
       faults,
       limiter,
       mutations,
+      throttles,
     });
   }
 
@@ -277,8 +284,9 @@ export class GesSandbox {
     const policy = { accounts: this.#accounts, now: this.#options.now ?? (() => new Date()) };
     const who = authenticate(input, policy);
     if (!who.ok) return who.reply;
-    const throttled = this.#limiter.check(who.ak);
-    if (throttled) return throttleReply(throttled.requestsPerSecond, throttled.retryAfterSeconds);
+    const throttled = this.#throttles.check(who.ak) ?? this.#limiter.check(who.ak);
+    if (throttled)
+      return throttleReply(throttled.requestsPerSecond, throttled.retryAfterSeconds, throttled.message);
     const denied = authorize(input, who.ak, policy);
     if (denied) return denied;
     const reply = dispatch(route, {

@@ -103,6 +103,37 @@ export interface RateLimit {
    * sends that many seconds.
    */
   retryAfter?: 'none' | 'seconds' | number;
+  /** The policy the 429's message names (default 'user'). */
+  policy?: ThrottlePolicyName;
+  /** Requests a second another client spends from each key's bucket, evenly (default 0). */
+  otherClientPerSecond?: number;
+}
+
+/** What counts a gateway limit: `api` is the API's total, shared with every other caller. */
+export type ThrottlePolicyName = 'user' | 'ip' | 'app' | 'api';
+
+/**
+ * A fixed-window quota per access key (sandbox/throttles.ts): `limit` requests per window of
+ * `periodSeconds`, the first window starting at the key's first request; once it is spent, every
+ * request is refused until the next window. The 429 states it: `limit:120,time:1 minute`.
+ */
+export interface WindowLimit {
+  limit: number;
+  periodSeconds: number;
+  /** Default 'user'. */
+  policy?: ThrottlePolicyName;
+  /** 'window' sends the whole seconds until the next window; default 'none'. */
+  retryAfter?: 'none' | 'window';
+}
+
+/** 429s at random, whatever the rate: a limit others spend, or an `api` policy shared with them. */
+export interface RandomThrottle {
+  /** Share 0..1 of authenticated requests refused, from the sandbox's seeded PRNG. */
+  share: number;
+  /** The `Retry-After` header in whole seconds; none when left out. */
+  retryAfterSeconds?: number;
+  /** The 429's `error_msg` (default: an `api` policy of 1000 requests a second). */
+  message?: string;
 }
 
 /**
@@ -146,6 +177,10 @@ export interface SandboxOptions {
   maxPageSize?: number;
   /** Throttling per access key, checked after the signature (default none). */
   rateLimit?: RateLimit;
+  /** A fixed-window quota per access key, checked before `rateLimit` (default none). */
+  windowLimit?: WindowLimit;
+  /** Random 429s, checked before any limit (default none). */
+  randomThrottle?: RandomThrottle;
   /** Changes to the graphs between list pages (default none). */
   listMutations?: ListMutation[];
   /** The clock the X-Sdk-Date window is checked against (default real time). Jobs use `clock`. */

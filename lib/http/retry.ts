@@ -14,6 +14,7 @@
  * run settles them by looking (docs/contracts.md §5).
  */
 import type { GesHttpError, GesNetworkError, GesTimeoutError } from '../errors.js';
+import { isShared, parseStatedLimit } from './stated-limit.js';
 
 export interface RetryPolicy {
   /** Attempts in total, the first one included, for every failure but throttles. */
@@ -144,7 +145,9 @@ export function decideRetry(input: RetryInput): RetryDecision {
     if (room <= 0 || (retryAfter !== undefined && wait > room)) return { kind: 'deadline', reason };
   }
   // A throttle's wait is the pacer's (it pauses the whole key); the retry itself goes at once.
-  const delayMs = throttle ? 0 : Math.min(wait, roomOf(input));
+  // A shared (`api` policy) throttle does not pause the key: its Retry-After is this request's.
+  const own = throttle && !isSharedThrottle(failure);
+  const delayMs = own ? 0 : Math.min(wait, roomOf(input));
   return { kind: 'retry', delayMs, reason };
 }
 
@@ -154,6 +157,10 @@ export function isThrottle(error: GesHttpError, policy: RetryPolicy = DEFAULT_RE
     policy.throttleStatusCodes.includes(error.status) ||
     (error.gesCode !== undefined && policy.throttleGesCodes.includes(error.gesCode))
   );
+}
+
+function isSharedThrottle(failure: Failure): boolean {
+  return failure.kind === 'http' && isShared(parseStatedLimit(failure.error.gesMessage));
 }
 
 function roomOf(input: RetryInput): number {

@@ -34,6 +34,7 @@ import { httpFailure, type RawResponse, transportFailure } from './failure.js';
 import { Limiter } from './limiter.js';
 import { Pacer, type Sleep, timerSleep } from './pacer.js';
 import { DEFAULT_RETRY_POLICY, decideRetry, type Failure, isThrottle, type RetryPolicy } from './retry.js';
+import { parseStatedLimit } from './stated-limit.js';
 
 export interface TransportOptions {
   /** Attempts in flight per origin, and undici connections per origin. */
@@ -306,8 +307,17 @@ export class Transport {
       const failure = httpFailure(response, info, this.#now());
       const throttled = failure.kind === 'http' && isThrottle(failure.error, this.#policy);
       if (throttled) origin.throttled++;
-      const retryAfterMs = failure.kind === 'http' ? failure.error.retryAfterMs : undefined;
-      pacer.answer({ sentAt, throttled, retryAfterMs: throttled ? retryAfterMs : undefined });
+      const error = failure.kind === 'http' ? failure.error : undefined;
+      pacer.answer(
+        throttled
+          ? {
+              sentAt,
+              throttled,
+              retryAfterMs: error?.retryAfterMs,
+              stated: parseStatedLimit(error?.gesMessage),
+            }
+          : { sentAt, throttled },
+      );
       return failure;
     } finally {
       release();

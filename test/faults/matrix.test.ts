@@ -28,6 +28,8 @@ import {
 import { type HandleCounts, handleCounts, handlesAfterClose } from './handles.js';
 import { checkInvariants, requestsFor, resultsByGraph } from './invariants.js';
 
+const USER_POLICY =
+  'The throttling threshold has been reached: policy user over ratelimit,limit:100,time:1 second';
 const SCHEDULED = { 'detail-type': 'Scheduled Event', source: 'aws.events', detail: {} };
 const REVOKED_SECRET = 'ges/revoked';
 const REVOKED = JSON.stringify({ ak: 'REVOKEDAK00000000001', sk: 'revoked-sk' });
@@ -106,8 +108,13 @@ const ROWS: Row[] = [
     faults: [
       // The first two requests are told to wait a whole second; then a storm of 429s that say
       // "retry at once". None of it is a reason to fail a graph while time remains.
-      { times: 2, effect: { type: 'status', status: 429, retryAfter: '1' } },
-      { rate: 0.2, times: 10, effect: { type: 'status', status: 429, retryAfter: '0' } },
+      // A per-user policy (ours: Retry-After pauses the whole key; an `api` one would not).
+      { times: 2, effect: { type: 'status', status: 429, retryAfter: '1', message: USER_POLICY } },
+      {
+        rate: 0.2,
+        times: 10,
+        effect: { type: 'status', status: 429, retryAfter: '0', message: USER_POLICY },
+      },
     ],
     remainingMs: 30_000,
     requestTimeoutMs: 500,

@@ -43,11 +43,25 @@ describe('Class: AdaptiveRate', () => {
 
   it('cuts to 0.7 × the measured send rate on a throttle, and pauses', () => {
     const rate = new AdaptiveRate();
-    const t = sendSteadily(rate, 0, 100, 10); // 10 per second
+    // 10 per second, every other one throttled: 5 per second got through, under 0.7 × 10.
+    let t = 0;
+    for (let i = 0; i < 10; i++, t += 100) {
+      rate.take(t);
+      if (i % 2 === 0) rate.answer(t + 50, { sentAt: t, throttled: false });
+    }
     rate.take(t);
     rate.answer(t + 50, { sentAt: t, throttled: true });
     expect(rate.learned).toBeCloseTo(0.7 * 10, 5);
     expect(rate.delay(t + 50)).toBe(500);
+  });
+
+  it('never cuts below 0.8 of what got through over the last seconds', () => {
+    const rate = new AdaptiveRate();
+    const t = sendSteadily(rate, 0, 100, 30); // 10 per second for 3 s, all accepted
+    rate.take(t);
+    rate.answer(t + 50, { sentAt: t, throttled: true });
+    // 0.8 of the 30 accepted over the 3.05 s since the first send (more than 0.7 × 10).
+    expect(rate.learned).toBeCloseTo(0.8 * (30 / 3.05), 5);
   });
 
   it('cuts from the rate that got through when less than half of it did (a burst far over the limit)', () => {
@@ -99,7 +113,7 @@ describe('Class: AdaptiveRate', () => {
           rate.answer(t + 10, { sentAt: t + 1, throttled: false });
         }
         rate.answer(t + 20, { sentAt: t, throttled: true, retryAfterMs });
-        pauses.push(rate.pausedUntil - (t + 20));
+        pauses.push(Math.max(0, rate.pausedUntil - (t + 20)));
       }
       expect(pauses).toEqual(expected);
     },
@@ -110,7 +124,7 @@ describe('Class: AdaptiveRate', () => {
     const t = sendSteadily(rate, 0, 50, 20); // 20 per second
     rate.take(t);
     rate.answer(t, { sentAt: t, throttled: true });
-    const cutFrom = (rate.learned ?? 0) / 0.7;
+    const cutFrom = 20;
     // Keep sending at the allowed rate, so the 2 × measured ceiling never binds.
     let now = t + 500;
     const at = (seconds: number) => {
@@ -120,9 +134,10 @@ describe('Class: AdaptiveRate', () => {
       }
       return rate.learned ?? 0;
     };
-    expect(at(4)).toBeLessThan(cutFrom);
+    // Cut to no less than what got through (all 20 a second), then along the curve.
+    expect(at(4)).toBeLessThanOrEqual(1.05 * cutFrom);
     expect(at(4)).toBeGreaterThan(0.9 * cutFrom);
-    expect(at(8)).toBeCloseTo(cutFrom, 0);
+    expect(Math.abs(at(8) - cutFrom)).toBeLessThan(0.1 * cutFrom); // the rate measured: 20 sends in 0.95 s
     expect(at(16)).toBeGreaterThan(1.1 * cutFrom);
   });
 

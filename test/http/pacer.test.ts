@@ -29,7 +29,8 @@ describe('Class: Pacer › against a simulated gateway token bucket (virtual tim
       });
       expect(result.throttledShare).toBeLessThan(0.1);
       const settled = perSecond(result.accepted, 20_000, 50_000);
-      expect(settled).toBeLessThanOrEqual(rate);
+      // The most a bucket lets through in 30 s: its rate, and one burst.
+      expect(settled).toBeLessThanOrEqual(rate + rate / 30);
       expect(settled).toBeGreaterThan(0.75 * rate);
     },
   );

@@ -125,6 +125,35 @@ describe('Function: decideRetry', () => {
     });
   });
 
+  it.each([
+    // policy named in the 429, Retry-After, the retry's own delay
+    ['api', 2_000, 2_000],
+    ['api', undefined, 0],
+    ['user', 2_000, 0],
+  ])(
+    'an %s-policy throttle with Retry-After %s waits %i ms itself: a shared one does not pause the whole key',
+    (policy, retryAfterMs, delayMs) => {
+      const error = new GesHttpError({
+        status: 429,
+        gesCode: 'APIG.0308',
+        gesMessage: `The throttling threshold has been reached: policy ${policy} over ratelimit,limit:1000,time:1 second`,
+        request,
+        retryAfterMs,
+      });
+      const decision = decideRetry({
+        attempt: 1,
+        failure: { kind: 'http', error },
+        idempotent: true,
+        now: 0,
+        startedAt: 0,
+        deadline: 10_000,
+        random: () => 0,
+        policy: DEFAULT_RETRY_POLICY,
+      });
+      expect(decision).toMatchObject({ kind: 'retry', delayMs });
+    },
+  );
+
   it('waits as long as Retry-After says for a 503, when it fits before the deadline', () => {
     const input = {
       attempt: 1,

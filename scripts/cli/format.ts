@@ -3,6 +3,8 @@
  * Pure: strings in, strings out.
  */
 import type { LogEntry } from '../../lib/log.js';
+import type { PauseOutput } from '../../lib/pause/action.js';
+import { pauseLine } from '../../lib/pause/state.js';
 import type { Counts, GraphResult, PlanResult, Summary } from '../../lib/run/types.js';
 
 /** Columns padded to their widest cell; the last column is not padded, so lines end in text. */
@@ -31,22 +33,84 @@ function graphLabel(r: { graphName: string | undefined; graphId: string | undefi
   return r.graphName ?? r.graphId ?? '?';
 }
 
+/**
+ * The row that stands for the graphs a project's `scheduleTag` selects when the project could not
+ * be read: not a graph, so never counted as one.
+ */
+export function isTagPlaceholder(r: GraphResult): boolean {
+  return r.selectedBy === 'tag' && r.graphId === undefined;
+}
+
+/** The graphs of the results: tag placeholders left out. */
+export function graphCount(results: readonly GraphResult[]): number {
+  return results.filter((r) => !isTagPlaceholder(r)).length;
+}
+
+/** A project that failed as a whole (credentials, listing): all its results carry its message. */
+function projectFailure(rs: readonly GraphResult[]): boolean {
+  const first = rs[0];
+  return (
+    first !== undefined &&
+    first.outcome === 'failed' &&
+    rs.every((r) => r.outcome === 'failed' && r.message?.endsWith(projectMessage(first) ?? '\0') === true) &&
+    projectMessage(first) !== undefined
+  );
+}
+
+/** `project {id}: …` as a project's failure reads, without what a tag placeholder adds before it. */
+function projectMessage(r: GraphResult): string | undefined {
+  const at = r.message?.indexOf(`project ${r.projectId}: `) ?? -1;
+  return at < 0 ? undefined : r.message!.slice(at);
+}
+
+/** The results grouped by project, in their order. */
+function byProject(results: readonly GraphResult[]): GraphResult[][] {
+  const groups = new Map<string, GraphResult[]>();
+  for (const r of results) groups.set(r.projectId, [...(groups.get(r.projectId) ?? []), r]);
+  return [...groups.values()];
+}
+
+/** `12 graphs and the graphs its tag offhours selects`. */
+function projectGraphs(rs: readonly GraphResult[]): string {
+  const n = graphCount(rs);
+  const tag = rs.some(isTagPlaceholder) ? ' and the graphs its scheduleTag selects' : '';
+  return `all ${n} graph${n === 1 ? '' : 's'}${tag}`;
+}
+
 /** The results of a run (or the plan's desired states) as a table. */
 export function resultTable(summary: Summary): string {
   const results = summary.results;
   if (results.length === 0) return '(no configured graphs)\n';
   const graphs = results.filter(isGraphResult);
-  if (graphs.length === 0) return planTable(results as readonly PlanResult[]);
+  if (graphs.length === 0) {
+    const note = summary.note === undefined ? '' : `note: ${summary.note}\n`;
+    return planTable(results as readonly PlanResult[]) + note;
+  }
+  // A project that failed as a whole is one row, not one per graph with the same message.
+  const rows = byProject(graphs).flatMap((rs) =>
+    projectFailure(rs)
+      ? [
+          [
+            projectGraphs(rs),
+            rs[0]!.projectId.slice(0, 8),
+            'failed',
+            rs[0]!.errorCode ?? '',
+            '',
+            projectMessage(rs[0]!)!,
+          ],
+        ]
+      : rs.map((r) => [
+          graphLabel(r),
+          r.projectId.slice(0, 8),
+          r.outcome,
+          r.reason ?? r.jobId ?? r.errorCode ?? '',
+          r.jobStatus ?? '',
+          r.message ?? '',
+        ]),
+  );
   return renderTable(
     ['graph', 'project', 'outcome', 'reason / job id', 'job', 'message'],
-    graphs.map((r) => [
-      graphLabel(r),
-      r.projectId.slice(0, 8),
-      r.outcome,
-      r.reason ?? r.jobId ?? r.errorCode ?? '',
-      r.jobStatus ?? '',
-      cut(r.message ?? '', MESSAGE_WIDTH),
-    ]),
+    rows.map((row) => row.map((cell, i) => (i === 5 ? cut(cell, MESSAGE_WIDTH) : cell))),
   );
 }
 
@@ -86,8 +150,14 @@ export function verdict(summary: Summary): string {
     const off = summary.results.filter((r) => 'offHours' in r && r.offHours).length;
     return (
       `plan at ${summary.at}: ${off} of ${summary.results.length} graphs in off-hours, ` +
-      `${c.wouldStop} of them not under skipUntil (states not read: a dry run says what would be stopped) (${run})`
+      `${c.wouldStop} of them not under skipUntil (states not read: a dry run says what would be stopped) (${run})` +
+      (summary.paused
+        ? `\n${pauseLine(summary.paused)}: scheduled runs stop and start nothing until then`
+        : '')
     );
+  }
+  if (summary.paused) {
+    return `${summary.action}${summary.dryRun ? ' (dry run)' : ''}: ${pauseLine(summary.paused)}: nothing stopped or started, ${c.skipped} skipped (${run})`;
   }
   const main: keyof Counts =
     summary.action === 'start'
@@ -126,8 +196,24 @@ export function failureReport(summary: Summary): string {
     const more = rs.length > MAX_NAMES ? `, and ${rs.length - MAX_NAMES} more` : '';
     return `  - ${first.errorCode ?? 'unknown error'}: ${names.join(', ')}${more}\n      ${first.message ?? ''}`;
   });
-  const total = summary.results.length;
-  return `${failed.length} of ${total} graph${total === 1 ? '' : 's'} failed:\n${entries.join('\n')}\n`;
+  const total = graphCount(summary.results.filter(isGraphResult));
+  const count = graphCount(failed);
+  return `${count} of ${total} graph${total === 1 ? '' : 's'} failed:\n${entries.join('\n')}\n`;
+}
+
+/**
+ * The failure of a run in which no project could be read (no credentials): one line per project,
+ * since one problem explains them all.
+ */
+export function projectFailures(summary: Summary): string {
+  const failed = failedResults(summary);
+  const lines = byProject(failed).map((rs) =>
+    projectFailure(rs)
+      ? `  - ${rs[0]!.errorCode ?? 'unknown error'}: ${projectMessage(rs[0]!)} (${projectGraphs(rs)})`
+      : `  - ${rs.length} graph${rs.length === 1 ? '' : 's'} of project ${rs[0]!.projectId}: ${rs[0]!.message ?? ''}`,
+  );
+  const projects = lines.length;
+  return `no project could be read (${projects} project${projects === 1 ? '' : 's'}):\n${lines.join('\n')}\n`;
 }
 
 const MAX_NAMES = 10;
@@ -157,4 +243,15 @@ export function shortLogLine(entry: LogEntry): string | undefined {
     .filter(([, v]) => text(v) !== '')
     .map(([k, v]) => `${k}=${text(v)}`);
   return `warning: ${entry.message}${details.length > 0 ? ` (${details.join(', ')})` : ''}`;
+}
+
+/** What a pause or resume did, in one or two lines. */
+export function pauseText(output: PauseOutput): string {
+  const before = output.previous ? `(replaces: ${pauseLine(output.previous)})\n` : '';
+  if (output.action === 'pause' && output.paused) {
+    return `${pauseLine(output.paused)}: scheduled runs stop and start nothing until then; ad-hoc stop and start still work\n${before}`;
+  }
+  return output.previous
+    ? `resumed: scheduled runs act again (lifted: ${pauseLine(output.previous)})\n`
+    : 'resumed: no pause was in force\n';
 }

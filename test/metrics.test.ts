@@ -82,7 +82,9 @@ describe('Function: runMetrics', () => {
     const paused = summaryOf(
       'reconcile',
       { skipped: 5 },
-      { paused: { until: '2026-12-28T08:00:00.000Z', reason: 'freeze', pausedAt: '2026-12-18T08:00:00.000Z' } },
+      {
+        paused: { until: '2026-12-28T08:00:00.000Z', reason: 'freeze', pausedAt: '2026-12-18T08:00:00.000Z' },
+      },
     );
     expect(runMetrics(paused)).toContainEqual({ name: 'Paused', value: 1 });
     expect(runMetrics(paused)).toContainEqual({ name: 'GraphsSkipped', value: 5 });

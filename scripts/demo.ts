@@ -10,6 +10,7 @@
  * not name: some tagged for a schedule (managed by the tag; one stopped by someone else, which the
  * morning must leave stopped), one tagged `off`, and two untagged, which must come out untouched.
  */
+import './quiet-sdk.js';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';

@@ -157,7 +157,7 @@ export function verdict(summary: Summary): string {
     );
   }
   if (summary.paused) {
-    return `${summary.action}${summary.dryRun ? ' (dry run)' : ''}: ${pauseLine(summary.paused)}: nothing stopped or started, ${c.skipped} skipped (${run})`;
+    return `${summary.action}${dryRunOf(summary)}: ${pauseLine(summary.paused)}: nothing stopped or started, ${c.skipped} skipped (${run})`;
   }
   const main: keyof Counts =
     summary.action === 'start'
@@ -171,7 +171,16 @@ export function verdict(summary: Summary): string {
   const parts = (Object.keys(COUNT_LABELS) as (keyof Counts)[])
     .filter((k) => always.has(k) || c[k] > 0)
     .map((k) => `${c[k]} ${COUNT_LABELS[k]}`);
-  return `${summary.action}${summary.dryRun ? ' (dry run)' : ''}: ${parts.join(', ')} (${run})`;
+  return `${summary.action}${dryRunOf(summary)}: ${parts.join(', ')} (${run})`;
+}
+
+function dryRunOf(summary: Summary): string {
+  return summary.dryRun ? ' (dry run)' : '';
+}
+
+/** Said under the verdict of a rehearsal (a dry run with `at`). */
+export function rehearsalLine(summary: Summary): string {
+  return `rehearsed as at ${summary.at}: schedules, skipUntil, the pause and the ledger as they stand then, against today's graph states; nothing was changed\n`;
 }
 
 export function failedResults(summary: Summary): GraphResult[] {

@@ -27,6 +27,7 @@ import {
   failureReport,
   pauseText,
   projectFailures,
+  rehearsalLine,
   resultTable,
   shortLogLine,
   verdict,
@@ -174,6 +175,7 @@ async function runReadable(io: CliIo, run: Run): Promise<ExitCode> {
     io.stdout(projectFailures(summary));
   } else {
     io.stdout(`${resultTable(summary)}\n${verdict(summary)}\n`);
+    if (isRehearsal(run.event) && summary.action !== 'plan') io.stdout(rehearsalLine(summary));
     const failures = failureReport(summary);
     if (failures !== '') io.stdout(`\n${failures}`);
   }
@@ -258,6 +260,10 @@ function warningsTo(write: (text: string) => void): Log {
       if (line !== undefined) write(`${line}\n`);
     },
   };
+}
+
+function isRehearsal(event: unknown): boolean {
+  return typeof event === 'object' && event !== null && 'at' in event;
 }
 
 function refuse(io: CliIo, message: string): ExitCode {

@@ -17,7 +17,17 @@ export class UsageError extends Error {
   readonly exitCode = 2;
 }
 
-export interface ServeCommand {
+/** The flags for a bad night: reads that lag, slow starts, starts that fail. */
+export interface NightOptions {
+  /** --read-lag MS: list and get show the old status this long after an accepted stop or start. */
+  readonly readLagMs?: number;
+  /** --start-job-ms MS: how long start jobs run (default the fixture's jobDurationMs). */
+  readonly startJobDurationMs?: number;
+  /** --fail-starts ID[,ID…]: graphs whose start jobs fail (the graph falls back to 900). */
+  readonly failStarts: readonly string[];
+}
+
+export interface ServeCommand extends NightOptions {
   readonly kind: 'serve';
   readonly fixture: string;
   readonly host: string;
@@ -35,8 +45,9 @@ export interface ServeCommand {
 
 export type CliCommand = { readonly kind: 'help'; readonly fixture: string } | ServeCommand;
 
-const KINDS: readonly RequestKind[] = ['list', 'get', 'stop', 'start', 'job'];
+const KINDS: readonly RequestKind[] = ['list', 'get', 'stop', 'start', 'job', 'jobs'];
 const EFFECTS = ['reset', 'hang', 'lose-answer', 'malformed'] as const;
+const FAULT_FORM = 'KINDS[/GRAPHS]:[acted:]EFFECT[:GESCODE][@RATE]';
 
 export function parseCliArgs(argv: readonly string[]): CliCommand {
   let parsed: ReturnType<typeof parseOptions>;
@@ -66,6 +77,7 @@ export function parseCliArgs(argv: readonly string[]): CliCommand {
       : { rateLimit: rateLimitOf(values.rate, values.burst, values['retry-after']) }),
     faults: (values.fault ?? []).map(parseFaultFlag),
     ...(latency === undefined ? {} : { latencyMs: wholeNumber('--latency', latency, 0, 600_000) }),
+    ...nightOptions(values),
     quiet: values.quiet ?? false,
     ledgerPort: values['no-ledger']
       ? undefined
@@ -84,6 +96,9 @@ export const CLI_OPTIONS = {
   'retry-after': { type: 'string' },
   fault: { type: 'string', multiple: true },
   latency: { type: 'string' },
+  'read-lag': { type: 'string' },
+  'start-job-ms': { type: 'string' },
+  'fail-starts': { type: 'string', multiple: true },
   quiet: { type: 'boolean', short: 'q' },
   'ledger-port': { type: 'string' },
   'no-ledger': { type: 'boolean' },
@@ -113,25 +128,37 @@ function rateLimitOf(rate: string, burst: string | undefined, retryAfter: string
 }
 
 /**
- * `KINDS:EFFECT[:GESCODE][@RATE]`: `stop:503`, `list,get:reset@0.3`, `stop:400:GES.7003`,
- * `any:hang`. KINDS are request kinds or `any`; EFFECT an HTTP status or reset, hang, lose-answer,
- * malformed; GESCODE only after a status; RATE the share of matching requests hit (default 1).
+ * `KINDS[/GRAPHS]:[acted:]EFFECT[:GESCODE][@RATE]`: `stop:503`, `list,get:reset@0.3`,
+ * `stop:400:GES.7003`, `any:hang`, `stop:acted:503`, `get/g1,g2:500`. KINDS are request kinds or
+ * `any`; GRAPHS graph ids the rule is limited to; EFFECT an HTTP status or reset, hang,
+ * lose-answer, malformed; `acted:` before a status carries the request out first (acted-status);
+ * GESCODE only after a status; RATE the share of matching requests hit (default 1).
  */
 export function parseFaultFlag(text: string): FaultRule {
   const bad = (problem: string) =>
     new UsageError(
-      `--fault '${text}': ${problem} (expected KINDS:EFFECT[:GESCODE][@RATE], e.g. stop:503 or list,get:reset@0.3)`,
+      `--fault '${text}': ${problem} (expected ${FAULT_FORM}, e.g. stop:503, list,get:reset@0.3 or stop/GRAPH_ID:acted:503)`,
     );
   const [spec = '', rateText, ...extra] = text.split('@');
   if (extra.length > 0) throw bad('more than one @');
-  const [kindsText = '', effectText = '', gesCode, ...more] = spec.split(':');
+  const [target = '', ...parts] = spec.split(':');
+  const acted = parts[0] === 'acted';
+  if (acted) parts.shift();
+  const [effectText = '', gesCode, ...more] = parts;
   if (more.length > 0) throw bad('too many parts');
+  const [kindsText = '', graphsText, ...slashes] = target.split('/');
+  if (slashes.length > 0) throw bad('more than one /');
   const kinds = kindsText.split(',').map((k) => k.trim());
   if (kinds.some((k) => k !== 'any' && !KINDS.includes(k as RequestKind)))
     throw bad(`kinds are ${[...KINDS, 'any'].join(', ')}`);
+  const graphIds = graphsText?.split(',').map((g) => g.trim());
+  if (graphIds?.some((g) => g === '')) throw bad('graph ids after / are separated by commas, none empty');
   let effect: FaultEffect;
   if (/^\d{3}$/.test(effectText) && Number(effectText) >= 400 && Number(effectText) <= 599) {
-    effect = { type: 'status', status: Number(effectText), ...(gesCode ? { gesCode } : {}) };
+    const type = acted ? 'acted-status' : 'status';
+    effect = { type, status: Number(effectText), ...(gesCode ? { gesCode } : {}) };
+  } else if (acted) {
+    throw bad('acted takes an HTTP status 400..599');
   } else if ((EFFECTS as readonly string[]).includes(effectText)) {
     if (gesCode !== undefined) throw bad('a GES code goes only with an HTTP status');
     effect = { type: effectText as (typeof EFFECTS)[number] };
@@ -143,8 +170,24 @@ export function parseFaultFlag(text: string): FaultRule {
     throw bad('the rate is a number from 0 to 1');
   return {
     ...(kinds.includes('any') ? {} : { kinds: kinds as RequestKind[] }),
+    ...(graphIds === undefined ? {} : { graphIds }),
     ...(rate === undefined ? {} : { rate }),
     effect,
+  };
+}
+
+const DAY_MS = 86_400_000;
+
+function nightOptions(values: ReturnType<typeof parseOptions>['values']): NightOptions {
+  const lag = values['read-lag'];
+  const start = values['start-job-ms'];
+  const failStarts = (values['fail-starts'] ?? []).flatMap((list) => list.split(',').map((id) => id.trim()));
+  if (failStarts.some((id) => id === ''))
+    throw new UsageError('--fail-starts takes graph ids separated by commas, none empty');
+  return {
+    ...(lag === undefined ? {} : { readLagMs: wholeNumber('--read-lag', lag, 0, DAY_MS) }),
+    ...(start === undefined ? {} : { startJobDurationMs: wholeNumber('--start-job-ms', start, 0, DAY_MS) }),
+    failStarts,
   };
 }
 

@@ -31,13 +31,26 @@ const OPTIONS = `Options:
       --retry-after V   Retry-After on a throttled answer: none (default, as the gateway mostly
                         does), seconds (whole seconds until the key's next token) or a fixed N
       --fault RULE      inject a fault; repeat for several, tried in order before the fixture's:
-                          KINDS:EFFECT[:GESCODE][@RATE]
-                          KINDS   list, get, stop, start, job or any; several with commas
+                          KINDS[/GRAPHS]:[acted:]EFFECT[:GESCODE][@RATE]
+                          KINDS   list, get, stop, start, job, jobs (the v2 job centre) or any;
+                                  several with commas
+                          GRAPHS  only requests about these graph ids, with commas (a list or the
+                                  job centre names no graph, so never matches)
                           EFFECT  an HTTP status 400..599 (answered without carrying the call out),
                                   reset, hang, lose-answer (stop carried out, answer dropped) or
                                   malformed (a 200 whose body is not JSON)
+                          acted:  before a status: carry the call out (a stop or start really
+                                  happens), then answer that status anyway (a gateway's 503)
                           RATE    share of matching requests hit, 0..1 (default 1)
-                        e.g. --fault stop:503   --fault list,get:reset@0.3   --fault stop:400:GES.7003
+                        e.g. --fault stop:503   --fault list,get:reset@0.3   --fault stop:acted:503
+                             --fault stop:400:GES.7006 ("retry later", as GES sends it)
+                             --fault get/GRAPH_ID:500   --fault stop/GRAPH_ID:lose-answer
+      --read-lag MS     for MS milliseconds after a stop or start is accepted, list and get still
+                        show the graph's status from before it (job status and job centre do not lag)
+      --start-job-ms MS how long start jobs run (default the fixture's jobDurationMs): GES starts
+                        take minutes
+      --fail-starts IDS make these graphs' start jobs fail (comma-separated graph ids; repeatable):
+                        the graph falls back to 900 (stopped) when the job ends
       --latency MS      add MS milliseconds to every request
       --ledger-port N   port of the DynamoDB emulator (dynalite, in memory) that holds the ledger of
                         stop windows, table ${LEDGER_TABLE} (default ${DEFAULT_LEDGER_PORT}; 0 = any free port)
@@ -93,7 +106,12 @@ export function describeFixture(fixture: SandboxFixture, fixturePath: string): s
     lines.push(`  project ${projectId}: ${graphs.length} graph${graphs.length === 1 ? '' : 's'}`);
     lines.push(...graphs.map(describeGraph));
   }
-  lines.push(`  jobs take ${fixture.jobDurationMs ?? 50} ms; ${describeRateLimit(fixture.rateLimit)}`);
+  const jobMs = fixture.jobDurationMs ?? 50;
+  const starts = fixture.startJobDurationMs ?? jobMs;
+  const lag = fixture.readLagMs ? `; reads lag ${fixture.readLagMs} ms` : '';
+  lines.push(
+    `  jobs take ${jobMs} ms${starts === jobMs ? '' : ` (starts ${starts} ms)`}${lag}; ${describeRateLimit(fixture.rateLimit)}`,
+  );
   if (fixture.faults?.length) lines.push(`  ${fixture.faults.length} fault rule(s) from the fixture`);
   return lines;
 }
@@ -111,8 +129,12 @@ export function describeRateLimit(limit: RateLimit | undefined): string {
 
 function describeGraph(g: SandboxGraph): string {
   const status = `${g.status} ${STATUS_NAMES[g.status] ?? ''}`.trim();
-  const job = g.stopJob && g.stopJob !== 'success' ? `  (jobs end: ${g.stopJob})` : '';
-  return `    ${g.id}  ${status.padEnd(16)} ${g.name}${job}`;
+  const jobs = [
+    g.stopJob && g.stopJob !== 'success' ? `stop jobs end: ${g.stopJob}` : '',
+    g.startJob && g.startJob !== 'success' ? `start jobs end: ${g.startJob}` : '',
+    g.readLagMs ? `reads lag ${g.readLagMs} ms` : '',
+  ].filter(Boolean);
+  return `    ${g.id}  ${status.padEnd(16)} ${g.name}${jobs.length ? `  (${jobs.join('; ')})` : ''}`;
 }
 
 /** One line per settled request: `#12 POST /v2/…/stop → 429 (throttle)`. */

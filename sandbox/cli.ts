@@ -5,6 +5,7 @@
  */
 import { relative } from 'node:path';
 import { type CliCommand, LEDGER_TABLE, parseCliArgs, type ServeCommand, UsageError } from './cli-args.js';
+import { withFailingStarts } from './cli-night.js';
 import { describeFixture, helpText, ledgerEnv, requestLine, USAGE } from './cli-text.js';
 import { createLedgerTable, type DynamoEmulator, startDynamo } from './dynamo.js';
 import { loadFixture, type SandboxFixture } from './fixture.js';
@@ -27,7 +28,13 @@ async function main(): Promise<void> {
   await serve(command, await loadFixture(command.fixture));
 }
 
-async function serve(command: ServeCommand, fixture: SandboxFixture): Promise<void> {
+async function serve(command: ServeCommand, loaded: SandboxFixture): Promise<void> {
+  const fixture: SandboxFixture = {
+    ...loaded,
+    graphs: withFailingStarts(loaded.graphs, command.failStarts),
+    ...(command.readLagMs === undefined ? {} : { readLagMs: command.readLagMs }),
+    ...(command.startJobDurationMs === undefined ? {} : { startJobDurationMs: command.startJobDurationMs }),
+  };
   const rateLimit = command.rateLimit ?? fixture.rateLimit;
   let sandbox: GesSandbox;
   try {
@@ -109,5 +116,5 @@ function shown(path: string): string {
 
 main().catch((error: unknown) => {
   process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n`);
-  process.exit(1);
+  process.exit(error instanceof UsageError ? error.exitCode : 1);
 });

@@ -7,6 +7,7 @@ import type { Server } from 'node:http';
 import { createRequire } from 'node:module';
 import type { AddressInfo } from 'node:net';
 import type { DynamoDBClientConfig } from '@aws-sdk/client-dynamodb';
+import { OPEN_INDEX } from '../lib/ledger/items.js';
 
 interface DynaliteOptions {
   /** How long a new table stays CREATING (default 500 ms): 0 here, so a test never waits for it. */
@@ -75,10 +76,22 @@ export async function createLedgerTable(
         AttributeDefinitions: [
           { AttributeName: 'graph', AttributeType: 'S' },
           { AttributeName: 'stoppedAt', AttributeType: 'S' },
+          { AttributeName: 'openIn', AttributeType: 'S' },
         ],
         KeySchema: [
           { AttributeName: 'graph', KeyType: 'HASH' },
           { AttributeName: 'stoppedAt', KeyType: 'RANGE' },
+        ],
+        // The sparse index of open windows by project, as deployed (serverless.yml).
+        GlobalSecondaryIndexes: [
+          {
+            IndexName: OPEN_INDEX,
+            KeySchema: [
+              { AttributeName: 'openIn', KeyType: 'HASH' },
+              { AttributeName: 'stoppedAt', KeyType: 'RANGE' },
+            ],
+            Projection: { ProjectionType: 'ALL' },
+          },
         ],
       }),
     );

@@ -37,7 +37,7 @@ export function validateFaultRule(rule: FaultRule, index: number): void {
   const { effect } = rule;
   if (effect.type === 'latency' && !(effect.ms >= 0)) fail(`latency ms must be >= 0, got ${effect.ms}`);
   if (
-    effect.type === 'status' &&
+    (effect.type === 'status' || effect.type === 'acted-status') &&
     !(Number.isInteger(effect.status) && effect.status >= 100 && effect.status <= 599)
   )
     fail(`status must be an HTTP status, got ${effect.status}`);

@@ -1,6 +1,6 @@
 /**
- * Sandbox fixtures: `{ accounts, graphs, jobDurationMs?, latencyMs?, maxPageSize?, seed?, faults?,
- * rateLimit?, listMutations? }` in YAML or JSON (JSON is YAML). Graph statuses may be written as
+ * Sandbox fixtures: `{ accounts, graphs, jobDurationMs?, startJobDurationMs?, readLagMs?,
+ * latencyMs?, maxPageSize?, seed?, faults?, rateLimit?, listMutations? }` in YAML or JSON (JSON is YAML). Graph statuses may be written as
  * numbers (`status: 200`).
  */
 import { readFile } from 'node:fs/promises';
@@ -8,7 +8,7 @@ import * as v from 'valibot';
 import { parse } from 'yaml';
 import type { SandboxOptions } from './types.js';
 
-const RequestKindSchema = v.picklist(['list', 'get', 'stop', 'start', 'job']);
+const RequestKindSchema = v.picklist(['list', 'get', 'stop', 'start', 'job', 'jobs']);
 const Status = v.pipe(
   v.union([v.string(), v.number()]),
   v.transform((s) => String(s)),
@@ -16,14 +16,18 @@ const Status = v.pipe(
 );
 const Millis = v.pipe(v.number(), v.minValue(0));
 
-const EffectSchema = v.variant('type', [
+const statusEffect = <T extends 'status' | 'acted-status'>(type: T) =>
   v.object({
-    type: v.literal('status'),
+    type: v.literal(type),
     status: v.pipe(v.number(), v.integer(), v.minValue(100), v.maxValue(599)),
     gesCode: v.optional(v.string()),
     message: v.optional(v.string()),
     retryAfter: v.optional(v.pipe(v.union([v.string(), v.number()]), v.transform(String))),
-  }),
+  });
+
+const EffectSchema = v.variant('type', [
+  statusEffect('status'),
+  statusEffect('acted-status'),
   v.object({ type: v.literal('reset') }),
   v.object({ type: v.literal('hang') }),
   v.object({ type: v.literal('lose-answer') }),
@@ -38,6 +42,9 @@ const GraphSchema = v.strictObject({
   status: Status,
   stopJob: v.optional(v.picklist(['success', 'failed', 'never'])),
   failReason: v.optional(v.string()),
+  startJob: v.optional(v.picklist(['success', 'failed', 'never'])),
+  startFailReason: v.optional(v.string()),
+  readLagMs: v.optional(Millis),
   tags: v.optional(v.array(v.strictObject({ key: v.pipe(v.string(), v.minLength(1)), value: v.string() }))),
   sizeIndex: v.optional(
     v.pipe(
@@ -78,6 +85,8 @@ const FixtureSchema = v.strictObject({
   ),
   graphs: v.array(GraphSchema),
   jobDurationMs: v.optional(Millis),
+  startJobDurationMs: v.optional(Millis),
+  readLagMs: v.optional(Millis),
   latencyMs: v.optional(Millis),
   maxPageSize: v.optional(v.pipe(v.number(), v.integer(), v.minValue(1))),
   seed: v.optional(v.pipe(v.number(), v.integer())),
@@ -99,7 +108,10 @@ const FixtureSchema = v.strictObject({
 });
 
 /** What a fixture file holds: the sandbox options without the clocks, the hook and the listening address. */
-export type SandboxFixture = Omit<SandboxOptions, 'now' | 'monotonicMs' | 'onSettled' | 'host' | 'port'>;
+export type SandboxFixture = Omit<
+  SandboxOptions,
+  'now' | 'monotonicMs' | 'clock' | 'onSettled' | 'host' | 'port'
+>;
 
 /** Parses and checks a fixture's text; `source` names it in error messages. */
 export function parseFixture(text: string, source: string): SandboxFixture {

@@ -19,12 +19,12 @@ export interface Reply {
 export const GesError = {
   badParameter: { status: 400, code: 'GES.0001', message: 'Incorrect parameter.' },
   resourceNotFound: { status: 400, code: 'GES.0016', message: 'Resource not found' },
-  // Huawei's error code table lists GES.7000 with HTTP 400; the sandbox answers 404 as agreed.
-  graphNotFound: { status: 404, code: 'GES.7000', message: 'The graph does not exist or has been deleted.' },
+  // HTTP 400 for GES.7000, GES.7006 and GES.7007, as Huawei's error code table has them.
+  graphNotFound: { status: 400, code: 'GES.7000', message: 'The graph does not exist or has been deleted.' },
   notRunning: { status: 400, code: 'GES.7001', message: 'The graph is not running.' },
-  jobNotFound: { status: 404, code: 'GES.7007', message: 'The job does not exist.' },
+  jobNotFound: { status: 400, code: 'GES.7007', message: 'The job does not exist.' },
   notRunningOrStopped: { status: 400, code: 'GES.7015', message: 'The graph is not running or stopped.' },
-  internal: { status: 500, code: 'GES.7006', message: 'The underlying graph engine has internal error.' },
+  internal: { status: 400, code: 'GES.7006', message: 'The underlying graph engine has internal error.' },
   authFailed: { status: 401, code: 'APIG.0301', message: 'Incorrect IAM authentication information' },
   forbidden: { status: 403, code: 'APIG.0302', message: 'The IAM user is not authorized to access the API.' },
   noSuchApi: {

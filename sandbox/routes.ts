@@ -1,4 +1,5 @@
 /** The GES routes of both API generations (docs/ges-api.md, "Endpoints"), and what each answers. */
+import { jobCentreReply } from './job-centre.js';
 import { errorReply, GesError, graphBody, jobBody, jobIdBody, listBody, type Reply } from './responses.js';
 import type { GraphStore } from './state.js';
 import type { RequestKind, SandboxApiVersion } from './types.js';
@@ -35,6 +36,13 @@ export function parseRoute(method: string, url: URL): Route {
   const unknown: Route = { ...base, kind: 'unknown', noSuchApi: true };
   if (!apiVersion || !projectId || graphs !== 'graphs') return unknown;
   if (graphId === undefined) return method === 'GET' ? { ...base, kind: 'list', noSuchApi: false } : unknown;
+  // The v2 job centre, not the graph "jobs"; v1.0 has none (docs/ges-api.md).
+  if (graphId === 'jobs' && rest.length === 0) {
+    const { graphId: _jobs, ...centre } = base;
+    return method === 'GET' && apiVersion === 'v2'
+      ? { ...centre, kind: 'jobs', noSuchApi: false }
+      : { ...centre, kind: 'unknown', noSuchApi: true };
+  }
   if (!graphId) return unknown;
   if (rest.length === 0) return method === 'GET' ? { ...base, kind: 'get', noSuchApi: false } : unknown;
   if (rest.length === 3 && rest[0] === 'jobs' && rest[1] && rest[2] === 'status' && method === 'GET')
@@ -69,14 +77,16 @@ export function dispatch(route: Route, ctx: DispatchContext): Reply {
       const limit = nonNegativeInteger(ctx.url.searchParams.get('limit'), 10);
       if (offset === undefined) return errorReply(version, GesError.badParameter, 'offset');
       if (limit === undefined || limit < 1) return errorReply(version, GesError.badParameter, 'limit');
-      const page = store.list(projectId, offset, Math.min(limit, ctx.maxPageSize));
+      const page = store.list(projectId, offset, Math.min(limit, ctx.maxPageSize), 'served');
       return { status: 200, body: listBody(version, page.total, page.graphs) };
     }
     case 'get': {
-      const graph = store.get(projectId, graphId);
+      const graph = store.get(projectId, graphId, 'served');
       if (!graph) return errorReply(version, GesError.graphNotFound);
       return { status: 200, body: { graph: graphBody(version, graph) } };
     }
+    case 'jobs':
+      return jobCentreReply(store, projectId, ctx.url.searchParams, ctx.maxPageSize);
     case 'stop':
     case 'start': {
       if (route.kind === 'start' && !isStartBody(ctx.body))

@@ -1,12 +1,13 @@
 /**
  * A local stand-in for the Huawei Cloud GES management API (v1.0 and v2), on a real HTTP server.
  * It checks AK/SK signatures, serves graphs and jobs from memory, records every request, and can
- * inject faults (status codes, resets, hangs, lost answers, malformed bodies, latency).
+ * inject faults (status codes, resets, hangs, lost answers, answers that hide a done action,
+ * malformed bodies, latency), lag reads behind the truth, and list jobs in the v2 job centre.
  *
  * Order per request: record → `latencyMs` → fault rules → (unknown route: 404 APIG.0101) →
  * signature and X-Sdk-Date (401 APIG.0301) → the AK's rate limit (429 APIG.0308) → AK's projects
  * (403 APIG.0302) → X-Project-Id (400 GES.0016) → the call → list mutations now due. Stop works only on '200' (else 400 GES.7001, whatever the status);
- * start only on '900' (else 400 GES.7015); unknown graph 404 GES.7000; unknown job 404 GES.7007.
+ * start only on '900' (else 400 GES.7015); unknown graph 400 GES.7000; unknown job 400 GES.7007.
  * Job times are UTC without a zone: `2026-03-29 01:30:00` in v1.0, `2026-03-29T01:30:00` in v2.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
@@ -17,7 +18,7 @@ import { ListMutations } from './list-mutations.js';
 import { RateLimiter } from './rate-limit.js';
 import { errorReply, faultReply, GesError, MALFORMED_BODY, type Reply, throttleReply } from './responses.js';
 import { dispatch, parseRoute } from './routes.js';
-import { type GraphPatch, type GraphSnapshot, GraphStore } from './state.js';
+import { type GraphPatch, type GraphSnapshot, GraphStore, type JobView } from './state.js';
 import type {
   FaultEffect,
   FaultRule,
@@ -34,7 +35,7 @@ import type {
 export type { MakeGraphsOptions } from './graphs.js';
 export { makeGraphs, makeProjectId, makeUuid } from './graphs.js';
 export { defaultBurst } from './rate-limit.js';
-export type { GraphPatch } from './state.js';
+export type { GraphPatch, JobView } from './state.js';
 export type * from './types.js';
 
 interface SandboxParts {
@@ -81,7 +82,10 @@ export class GesSandbox {
     const store = new GraphStore({
       graphs: options.graphs,
       jobDurationMs: options.jobDurationMs ?? 50,
+      startJobDurationMs: options.startJobDurationMs,
+      readLagMs: options.readLagMs,
       seed,
+      clock: options.clock,
     });
     const faults = new FaultEngine(options.faults ?? [], seed);
     const limiter = new RateLimiter(options.rateLimit, options.monotonicMs ?? (() => performance.now()));
@@ -119,6 +123,11 @@ export class GesSandbox {
   /** All graphs' current state, optionally of one project, in fixture order. */
   graphs(projectId?: string): SandboxGraph[] {
     return this.#store.all(projectId).map(toGraph);
+  }
+
+  /** The project's stop and start jobs as they stand now, newest first (what the job centre lists). */
+  jobs(projectId: string): JobView[] {
+    return this.#store.jobsOf(projectId);
   }
 
   /** Changes a graph behind the client's back (e.g. someone started it). Setting `status` abandons its job. */
@@ -254,6 +263,10 @@ export class GesSandbox {
       this.#settle(record, 'lost');
       req.socket.destroy();
       return;
+    }
+    if (terminal?.type === 'acted-status') {
+      if (reply.jobId !== undefined) record.jobId = reply.jobId;
+      return this.#send(res, record, faultReply(route.apiVersion, terminal));
     }
     this.#send(res, record, reply);
   }

@@ -1,38 +1,14 @@
 /**
- * The sandbox's graphs and jobs. Jobs need no timers: a job records when it began and when it
- * ends, and every read settles the graphs whose job has ended by then (lazy state).
+ * The sandbox's graphs. Jobs need no timers (job-book.ts): every read settles the graphs whose
+ * job has ended by then (lazy state), and shows a lagging status while a read lag lasts.
  */
-import { createHash } from 'node:crypto';
+import { JobBook, type JobRecord, type JobView } from './job-book.js';
 import type { SandboxGraph } from './types.js';
 
-export type JobType = 'StopGraph' | 'StartGraph';
-type JobOutcome = NonNullable<SandboxGraph['stopJob']>;
+export type { JobType, JobView } from './job-book.js';
 
 export interface GraphSnapshot extends Readonly<SandboxGraph> {
   readonly created: Date;
-}
-
-export interface JobView {
-  readonly jobId: string;
-  readonly status: 'running' | 'success' | 'failed';
-  readonly jobType: JobType;
-  readonly begin: Date;
-  readonly end?: Date;
-  readonly failReason?: string;
-}
-
-interface JobRecord {
-  readonly id: string;
-  readonly graphKey: string;
-  readonly type: JobType;
-  readonly beginMs: number;
-  readonly endMs: number;
-  readonly outcome: JobOutcome;
-  /** The graph's status while the job runs, after it succeeds, and after it fails. */
-  readonly during: string;
-  readonly onSuccess: string;
-  readonly onFailure: string;
-  readonly failReason: string;
 }
 
 interface GraphEntry {
@@ -40,14 +16,35 @@ interface GraphEntry {
   readonly created: Date;
   /** The job that holds the graph in a transitional status (901, 920), until it is settled. */
   job?: JobRecord | undefined;
+  /** What list and get show until `untilMs` (read lag after an accepted stop or start). */
+  lag?: { readonly untilMs: number; readonly status: string } | undefined;
 }
+
+/** Whose view a read takes: the truth (tests, `sandbox.graph()`), or what GES's list and get serve. */
+export type ReadView = 'truth' | 'served';
 
 export type ActionResult =
   | { readonly ok: true; readonly jobId: string }
   | { readonly ok: false; readonly error: 'graph-not-found' | 'not-running' | 'not-stopped' };
 
 /** Fields a test may change on a live graph. Setting `status` abandons the graph's running job. */
-export type GraphPatch = Partial<Pick<SandboxGraph, 'name' | 'status' | 'stopJob' | 'failReason'>>;
+export type GraphPatch = Partial<
+  Pick<
+    SandboxGraph,
+    'name' | 'status' | 'stopJob' | 'failReason' | 'startJob' | 'startFailReason' | 'readLagMs'
+  >
+>;
+
+export interface GraphStoreOptions {
+  readonly graphs: readonly SandboxGraph[];
+  readonly jobDurationMs: number;
+  /** Default `jobDurationMs`. */
+  readonly startJobDurationMs?: number | undefined;
+  /** Default 0. */
+  readonly readLagMs?: number | undefined;
+  readonly seed: number;
+  readonly clock?: (() => number) | undefined;
+}
 
 const CREATED_BASE = Date.UTC(2026, 0, 5, 8, 0, 0);
 
@@ -56,22 +53,19 @@ const key = (projectId: string, graphId: string) => `${projectId}/${graphId}`;
 export class GraphStore {
   readonly #graphs = new Map<string, GraphEntry>();
   readonly #byProject = new Map<string, GraphEntry[]>();
-  readonly #jobs = new Map<string, JobRecord>();
+  readonly #jobs: JobBook;
   readonly #jobDurationMs: number;
-  readonly #seed: number;
+  readonly #startJobDurationMs: number;
+  readonly #readLagMs: number;
   readonly #clock: () => number;
-  #jobCount = 0;
   #createdCount = 0;
 
-  constructor(options: {
-    graphs: readonly SandboxGraph[];
-    jobDurationMs: number;
-    seed: number;
-    clock?: () => number;
-  }) {
+  constructor(options: GraphStoreOptions) {
     this.#jobDurationMs = options.jobDurationMs;
-    this.#seed = options.seed;
+    this.#startJobDurationMs = options.startJobDurationMs ?? options.jobDurationMs;
+    this.#readLagMs = options.readLagMs ?? 0;
     this.#clock = options.clock ?? Date.now;
+    this.#jobs = new JobBook(options.seed, this.#clock);
     for (const graph of options.graphs) this.add(graph);
   }
 
@@ -94,7 +88,10 @@ export class GraphStore {
     return this.#snapshot(entry);
   }
 
-  /** Deletes a graph; later pages of a listing move up by one. Its jobs become unknown with it. */
+  /**
+   * Deletes a graph; later pages of a listing move up by one. Its jobs' status route answers as
+   * for an unknown graph; the job centre still lists them.
+   */
   remove(projectId: string, graphId: string): void {
     const entry = this.#graphs.get(key(projectId, graphId));
     if (!entry) throw new Error(`no graph ${key(projectId, graphId)} in the sandbox`);
@@ -104,15 +101,20 @@ export class GraphStore {
   }
 
   /** The project's graphs in listing order at this moment; `total` is its graph count now. */
-  list(projectId: string, offset: number, limit: number): { total: number; graphs: GraphSnapshot[] } {
+  list(
+    projectId: string,
+    offset: number,
+    limit: number,
+    view: ReadView = 'truth',
+  ): { total: number; graphs: GraphSnapshot[] } {
     const entries = this.#byProject.get(projectId) ?? [];
-    const page = entries.slice(offset, offset + limit).map((e) => this.#snapshot(e));
+    const page = entries.slice(offset, offset + limit).map((e) => this.#snapshot(e, view));
     return { total: entries.length, graphs: page };
   }
 
-  get(projectId: string, graphId: string): GraphSnapshot | undefined {
+  get(projectId: string, graphId: string, view: ReadView = 'truth'): GraphSnapshot | undefined {
     const entry = this.#graphs.get(key(projectId, graphId));
-    return entry && this.#snapshot(entry);
+    return entry && this.#snapshot(entry, view);
   }
 
   all(projectId?: string): GraphSnapshot[] {
@@ -125,7 +127,10 @@ export class GraphStore {
     const entry = this.#graphs.get(key(projectId, graphId));
     if (!entry) throw new Error(`no graph ${key(projectId, graphId)} in the sandbox`);
     this.#settle(entry);
-    if (patch.status !== undefined) entry.job = undefined;
+    if (patch.status !== undefined) {
+      entry.job = undefined;
+      entry.lag = undefined;
+    }
     entry.graph = { ...entry.graph, ...patch };
     return this.#snapshot(entry);
   }
@@ -142,22 +147,24 @@ export class GraphStore {
     const { status } = entry.graph;
     if (action === 'stop' && status !== '200') return { ok: false, error: 'not-running' };
     if (action === 'start' && status !== '900') return { ok: false, error: 'not-stopped' };
-    const now = this.#clock();
-    const job: JobRecord = {
-      id: this.#nextJobId(),
+    const { graph } = entry;
+    const stop = action === 'stop';
+    const job = this.#jobs.create({
+      projectId,
       graphKey: key(projectId, graphId),
-      type: action === 'stop' ? 'StopGraph' : 'StartGraph',
-      beginMs: now,
-      endMs: now + this.#jobDurationMs,
-      outcome: entry.graph.stopJob ?? 'success',
-      during: action === 'stop' ? '901' : '920',
-      onSuccess: action === 'stop' ? '900' : '200',
+      graphName: graph.name,
+      type: stop ? 'StopGraph' : 'StartGraph',
+      durationMs: stop ? this.#jobDurationMs : this.#startJobDurationMs,
+      outcome: (stop ? graph.stopJob : graph.startJob) ?? 'success',
+      during: stop ? '901' : '920',
+      onSuccess: stop ? '900' : '200',
       onFailure: status,
-      failReason: entry.graph.failReason ?? `Failed to ${action} the graph.`,
-    };
-    this.#jobs.set(job.id, job);
+      failReason: (stop ? graph.failReason : graph.startFailReason) ?? `Failed to ${action} the graph.`,
+    });
     entry.job = job;
-    entry.graph = { ...entry.graph, status: job.during };
+    entry.graph = { ...graph, status: job.during };
+    const lagMs = graph.readLagMs ?? this.#readLagMs;
+    entry.lag = lagMs > 0 ? { untilMs: job.beginMs + lagMs, status } : undefined;
     return { ok: true, jobId: job.id };
   }
 
@@ -165,39 +172,28 @@ export class GraphStore {
   job(projectId: string, graphId: string, jobId: string): JobView | undefined {
     const job = this.#jobs.get(jobId);
     if (!job || job.graphKey !== key(projectId, graphId)) return undefined;
-    const status = this.#jobStatus(job, this.#clock());
-    return {
-      jobId: job.id,
-      status,
-      jobType: job.type,
-      begin: new Date(job.beginMs),
-      ...(status === 'running' ? {} : { end: new Date(job.endMs) }),
-      ...(status === 'failed' ? { failReason: job.failReason } : {}),
-    };
+    return this.#jobs.view(job);
   }
 
-  #jobStatus(job: JobRecord, now: number): JobView['status'] {
-    if (job.outcome === 'never' || now < job.endMs) return 'running';
-    return job.outcome;
+  /** Every stop and start job of the project, newest first; deleted graphs' jobs included. */
+  jobsOf(projectId: string): JobView[] {
+    return this.#jobs.ofProject(projectId);
   }
 
   #settle(entry: GraphEntry): void {
     const { job } = entry;
     if (!job) return;
-    const status = this.#jobStatus(job, this.#clock());
+    const status = this.#jobs.status(job);
     if (status === 'running') return;
     entry.graph = { ...entry.graph, status: status === 'success' ? job.onSuccess : job.onFailure };
     entry.job = undefined;
   }
 
-  #snapshot(entry: GraphEntry): GraphSnapshot {
+  #snapshot(entry: GraphEntry, view: ReadView = 'truth'): GraphSnapshot {
     this.#settle(entry);
+    const { lag } = entry;
+    if (view === 'served' && lag && this.#clock() < lag.untilMs)
+      return { ...entry.graph, status: lag.status, created: entry.created };
     return { ...entry.graph, created: entry.created };
-  }
-
-  /** 32 hex characters, like GES job ids; deterministic for a given seed. */
-  #nextJobId(): string {
-    this.#jobCount += 1;
-    return createHash('sha256').update(`${this.#seed}:job:${this.#jobCount}`).digest('hex').slice(0, 32);
   }
 }

@@ -1,7 +1,8 @@
 /** The sandbox's public types. `server.ts` re-exports them; import from there. */
 
 /** Which GES call a request was routed to. */
-export type RequestKind = 'list' | 'get' | 'stop' | 'start' | 'job';
+/** `jobs` is the v2 job centre, `GET /v2/{project_id}/graphs/jobs` (it names no graph). */
+export type RequestKind = 'list' | 'get' | 'stop' | 'start' | 'job' | 'jobs';
 
 /** Which API generation a request used: `v1` is `/v1.0/…`, `v2` is `/v2/…`. */
 export type SandboxApiVersion = 'v1' | 'v2';
@@ -14,10 +15,16 @@ export interface SandboxGraph {
   name: string;
   /** GES status code, always a string: '200' running, '900' stopped, '901' stopping, '202' importing… */
   status: string;
-  /** How this graph's stop and start jobs end (default 'success'). 'never' leaves the job running forever. */
+  /** How this graph's stop jobs end (default 'success'). 'never' leaves the job running forever. */
   stopJob?: 'success' | 'failed' | 'never';
   /** The job's `failReason` when `stopJob` is 'failed'. */
   failReason?: string;
+  /** How this graph's start jobs end (default 'success'); a failed start leaves the graph stopped ('900'). */
+  startJob?: 'success' | 'failed' | 'never';
+  /** The start job's `failReason` when `startJob` is 'failed'. */
+  startFailReason?: string;
+  /** Overrides `SandboxOptions.readLagMs` for this graph. */
+  readLagMs?: number;
   /**
    * GES tags, given at creation and never changed. Served as `[{key, value}]` by v2 and as
    * `[{Key, Value}]` by v1.0, whose tags the SDK leaves untyped (default none).
@@ -52,6 +59,12 @@ export type FaultEffect =
   | { type: 'hang' }
   /** Carry out the action (a stop really happens), then destroy the socket without answering. */
   | { type: 'lose-answer' }
+  /**
+   * Carry out the request as usual (a stop or start really happens, its job recorded as `jobId`),
+   * then answer this status and an error body instead of the real answer: the gateway's 503
+   * after the backend acted. Defaults for code and message as for `status`.
+   */
+  | { type: 'acted-status'; status: number; gesCode?: string; message?: string; retryAfter?: string }
   /** Answer 200 with `Content-Type: application/json` and a body that is not JSON; no action is carried out. */
   | { type: 'malformed' }
   /** Wait this long, then go on with the next matching rules and normal handling. */
@@ -59,7 +72,8 @@ export type FaultEffect =
 
 /**
  * One fault rule. Filters left out match everything; a request to an unknown route matches only
- * rules without `kinds`, and a list request (no graph in its path) only rules without `graphIds`.
+ * rules without `kinds`, and a list or job-centre request (no graph in its path) only rules
+ * without `graphIds`.
  */
 export interface FaultRule {
   kinds?: RequestKind[];
@@ -111,8 +125,18 @@ export interface ListMutation {
 export interface SandboxOptions {
   graphs: SandboxGraph[];
   accounts: SandboxAccount[];
-  /** How long a stop/start job runs before it ends, in real time (default 50). */
+  /** How long a stop/start job runs before it ends (default 50). */
   jobDurationMs?: number;
+  /** How long a start job runs before it ends (default `jobDurationMs`): GES starts take minutes. */
+  startJobDurationMs?: number;
+  /**
+   * For this long after a stop or start is accepted, list and get answers still show the graph's
+   * status from before it (GES shows a new state late); job status and the job centre do not lag
+   * (default 0; `SandboxGraph.readLagMs` overrides it per graph).
+   */
+  readLagMs?: number;
+  /** Milliseconds that jobs, read lag and the job centre run on (default `Date.now`). */
+  clock?: () => number;
   /** Added to every request before anything else (default 0). */
   latencyMs?: number;
   faults?: FaultRule[];
@@ -124,7 +148,7 @@ export interface SandboxOptions {
   rateLimit?: RateLimit;
   /** Changes to the graphs between list pages (default none). */
   listMutations?: ListMutation[];
-  /** The clock the X-Sdk-Date window is checked against (default real time). Jobs always use real time. */
+  /** The clock the X-Sdk-Date window is checked against (default real time). Jobs use `clock`. */
   now?: () => Date;
   /** Monotonic milliseconds for the rate limit's buckets (default `performance.now`). */
   monotonicMs?: () => number;

@@ -27,7 +27,7 @@ export const TEST_AK = 'TESTAKEXAMPLE0000001';
 export const TEST_SK = 'test-sk-must-never-be-logged';
 
 /** Fast polling and retries: the sandbox answers in milliseconds. */
-export const FAST_POLL: PollSettings = { initialDelayMs: 20, maxDelayMs: 60 };
+export const FAST_POLL: PollSettings = { initialDelayMs: 20, maxDelayMs: 60, lookMs: [0, 20, 40, 80] };
 export const FAST_RETRY: Partial<TransportOptions> = { retry: { baseDelayMs: 5, maxDelayMs: 40 } };
 
 export interface ConfigProject {

@@ -7,9 +7,9 @@ import { GesHttpError, MalformedResponseError, OutcomeUnknownError, type Request
 import type { HttpResponse, Signer, Transport } from '../http/transport.js';
 import { endpointProblem } from './endpoints.js';
 import { checkId, type GraphAction, gesPaths } from './paths.js';
-import { parseGraphDetails, parseGraphPage, parseJob, parseJobId } from './responses.js';
+import { parseGraphDetails, parseGraphPage, parseJob, parseJobId, parseJobList } from './responses.js';
 import { signRequest } from './signer.js';
-import type { ApiVersion, Credentials, Graph, Job } from './types.js';
+import type { ApiVersion, Credentials, Graph, Job, ListedJob } from './types.js';
 
 export interface GesClientOptions {
   /** `https://ges.{region}.myhuaweicloud.com`; plain http only on loopback (the sandbox). */
@@ -145,7 +145,8 @@ export class GesClient {
 
   /** The stop job's id. OutcomeUnknownError when the stop may have happened but its answer was lost. */
   async stopGraph(projectId: string, graphId: string, o: CallOptions = {}): Promise<string> {
-    return this.#action('stop', projectId, graphId, {}, o);
+    // As the official SDK: no body on a v1.0 stop; v2's documented example sends `{}`.
+    return this.#action('stop', projectId, graphId, this.apiVersion === 'v1' ? undefined : {}, o);
   }
 
   /** The start job's id. Without `backupId` the graph resumes from the state it was stopped in. */
@@ -158,6 +159,24 @@ export class GesClient {
     const body =
       options.backupId === undefined ? {} : { graph_backup_id: checkId('backupId', options.backupId) };
     return this.#action('start', projectId, graphId, body, o);
+  }
+
+  /**
+   * The v2 job centre: the jobs of the graph named `graphName` begun since `since` (one page of
+   * up to 100, newest first). v1.0 has no job centre: undefined, the caller must look at the state.
+   */
+  async listJobs(
+    projectId: string,
+    graphName: string,
+    since: Date,
+    o: CallOptions = {},
+  ): Promise<ListedJob[] | undefined> {
+    if (this.apiVersion !== 'v2') return undefined;
+    const path = gesPaths.jobs(projectId, graphName, since, 0, 100);
+    const response = await this.#call('GET', projectId, path, undefined, o);
+    return parseJobList(response.body, info('GET', path)).jobs.filter(
+      (job) => job.graphName === undefined || job.graphName === graphName,
+    );
   }
 
   async getJob(projectId: string, graphId: string, jobId: string, o: CallOptions = {}): Promise<Job> {
@@ -175,11 +194,12 @@ export class GesClient {
     action: GraphAction,
     projectId: string,
     graphId: string,
-    body: Record<string, string>,
+    body: Record<string, string> | undefined,
     o: CallOptions,
   ): Promise<string> {
     const path = gesPaths.action(this.apiVersion, projectId, graphId, action);
-    const response = await this.#call('POST', projectId, path, JSON.stringify(body), o);
+    const sent = body === undefined ? undefined : JSON.stringify(body);
+    const response = await this.#call('POST', projectId, path, sent, o);
     try {
       return parseJobId(response.body, info('POST', path));
     } catch (error) {

@@ -32,6 +32,16 @@ export const gesPaths = {
     const graph = gesPaths.graph(version, projectId, graphId);
     return version === 'v1' ? `${graph}/action?action_id=${action}` : `${graph}/${action}`;
   },
+  /** The v2 job centre, by graph name and begin time (`yyyy-MM-ddTHH:mm:ss`, UTC), newest first. */
+  jobs(projectId: string, graphName: string, since: Date, offset: number, limit: number): string {
+    const query = new URLSearchParams({
+      graph_name: graphName,
+      start_time: since.toISOString().slice(0, 19),
+      offset: String(nonNegative(offset)),
+      limit: String(nonNegative(limit)),
+    });
+    return `${base('v2', projectId)}/graphs/jobs?${query.toString().replaceAll('+', '%20')}`;
+  },
   job(version: ApiVersion, projectId: string, graphId: string, jobId: string): string {
     return `${gesPaths.graph(version, projectId, graphId)}/jobs/${checkId('jobId', jobId)}/status`;
   },

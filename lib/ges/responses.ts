@@ -4,7 +4,7 @@
  * documented JSON is a MalformedResponseError. Nothing here trusts the body's types.
  */
 import { MalformedResponseError, type RequestInfo } from '../errors.js';
-import { type Graph, type GraphTag, graphStateOf, type Job, JobStatus } from './types.js';
+import { type Graph, type GraphTag, graphStateOf, type Job, JobStatus, type ListedJob } from './types.js';
 
 type Json = Record<string, unknown>;
 
@@ -53,6 +53,32 @@ export function parseJob(body: string, request: RequestInfo, requestedJobId: str
     endTime: toIsoUtc(pick(json, 'endTime', 'end_time')),
     failReason: optionalString(pick(json, 'failReason', 'fail_reason')),
   };
+}
+
+/** The v2 job centre's page: `{job_count, job_list: [...]}`; entries that do not parse are left out. */
+export function parseJobList(body: string, request: RequestInfo): { total: number; jobs: ListedJob[] } {
+  const json = parseObject(body, request);
+  const list = pick(json, 'job_list', 'jobList', 'jobs');
+  if (!Array.isArray(list)) throw new MalformedResponseError(request, 'no job_list');
+  const jobs = list.flatMap((entry): ListedJob[] => {
+    if (!isObject(entry)) return [];
+    const jobId = optionalString(pick(entry, 'job_id', 'jobId'));
+    const rawStatus = optionalString(pick(entry, 'status'))?.toLowerCase();
+    if (jobId === undefined || !isJobStatus(rawStatus)) return [];
+    return [
+      {
+        jobId,
+        status: rawStatus,
+        jobType: optionalString(pick(entry, 'job_type', 'jobType')),
+        jobName: optionalString(pick(entry, 'job_name', 'jobName')),
+        graphName: optionalString(pick(entry, 'related_graph', 'relatedGraph', 'graph_name')),
+        beginTime: toIsoUtc(pick(entry, 'begin_time', 'beginTime')),
+        endTime: toIsoUtc(pick(entry, 'end_time', 'endTime')),
+        failReason: optionalString(pick(entry, 'fail_reason', 'failReason')),
+      },
+    ];
+  });
+  return { total: toCount(pick(json, 'job_count', 'jobCount')) ?? jobs.length, jobs };
 }
 
 const TIME = /^(\d{4}-\d{2}-\d{2})[T ](\d{2}:\d{2}:\d{2})(?:\.(\d{1,9}))?\s*(Z|[+-]\d{2}:?\d{2})?$/i;

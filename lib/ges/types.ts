@@ -17,7 +17,9 @@ export type GraphState =
   | { readonly kind: 'stopping' }
   | { readonly kind: 'starting' }
   | { readonly kind: 'busy'; readonly reason: string }
-  | { readonly kind: 'not-stoppable'; readonly reason: string };
+  | { readonly kind: 'not-stoppable'; readonly reason: string }
+  /** A code this function does not know: it may be billing, and only a person can say. */
+  | { readonly kind: 'unknown'; readonly reason: string };
 
 export type GraphStateKind = GraphState['kind'];
 
@@ -45,7 +47,7 @@ const NOT_STOPPABLE: Readonly<Record<string, string>> = {
 
 /**
  * Maps a GES status code (a string in the API; numbers are accepted too) to a state.
- * Unknown codes are treated as busy: a code we do not know is never a reason to stop a graph.
+ * An unknown code is never a reason to stop or start a graph, nor to stay silent about it.
  */
 export function graphStateOf(status: string | number): GraphState {
   const code = String(status).trim();
@@ -64,7 +66,7 @@ export function graphStateOf(status: string | number): GraphState {
   const notStoppable = NOT_STOPPABLE[code];
   if (notStoppable !== undefined)
     return { kind: 'not-stoppable', reason: `${notStoppable} (status ${code})` };
-  return { kind: 'busy', reason: `unknown status ${code}` };
+  return { kind: 'unknown', reason: `unknown status ${code}` };
 }
 
 /** One GES tag of a graph. Keys and values are compared exactly, case included. */
@@ -98,4 +100,11 @@ export interface Job {
   readonly beginTime?: string | undefined;
   readonly endTime?: string | undefined;
   readonly failReason?: string | undefined;
+}
+
+/** A job as the v2 job centre lists it. */
+export interface ListedJob extends Job {
+  /** `related_graph`: the graph's name. */
+  readonly graphName?: string | undefined;
+  readonly jobName?: string | undefined;
 }

@@ -5,9 +5,13 @@
  * Two budgets. A throttle (429, APIG.0308) is retried until the caller's deadline: the gateway
  * asks us to come back, the pacer slows every request of that key down, and a throttle must not
  * fail a graph while time remains. Everything else that may be retried gets `maxAttempts`
- * attempts: other answers that say the request was not processed (408, 503, GES.7005: safe to
- * send a stop again, but an outage does not end by waiting), other 5xx, and network errors (even
- * those before sending: a refused or unresolvable endpoint is not an answer).
+ * attempts: 408, 5xx, GES.7005/7006 (also as a 400) and network errors (even those before
+ * sending: a refused or unresolvable endpoint is not an answer).
+ *
+ * A stop or start is only sent again by the transport when the answer proves it was not carried
+ * out: a throttle, or a request that never left. A 408, a 5xx or GES.7005/7006 may come after GES
+ * acted (a gateway's 503 after the backend took the stop), so those are OutcomeUnknownError and the
+ * run settles them by looking (docs/contracts.md §5).
  */
 import type { GesHttpError, GesNetworkError, GesTimeoutError } from '../errors.js';
 
@@ -68,8 +72,8 @@ export const DEFAULT_RETRY_POLICY: RetryPolicy = {
     'UND_ERR_HEADERS_TIMEOUT',
     'UND_ERR_BODY_TIMEOUT',
   ],
-  notProcessedStatusCodes: [408, 429, 503],
-  notProcessedGesCodes: ['GES.7005'],
+  notProcessedStatusCodes: [429],
+  notProcessedGesCodes: [],
   throttleStatusCodes: [429],
   throttleGesCodes: ['APIG.0308'],
 };
@@ -203,11 +207,21 @@ function isUnprocessedAnswer(failure: Failure, policy: RetryPolicy): boolean {
   );
 }
 
-/** A 4xx is a definite refusal; a 5xx or a transport failure after sending may hide a done action. */
+/** GES codes that say "try again later", whatever the status: the action may still have happened. */
+const AMBIGUOUS_GES_CODES: ReadonlySet<string> = new Set(['GES.7005', 'GES.7006']);
+
+/**
+ * A 4xx is a definite refusal, but for 408 and GES.7005/7006 ("retry later"); a 5xx or a transport
+ * failure after sending may hide a done action.
+ */
 function mayHaveBeenProcessed(failure: Failure): boolean {
   switch (failure.kind) {
     case 'http':
-      return failure.error.status >= 500;
+      return (
+        failure.error.status >= 500 ||
+        failure.error.status === 408 ||
+        AMBIGUOUS_GES_CODES.has(failure.error.gesCode ?? '')
+      );
     case 'network':
       return failure.sent;
     case 'unknown':

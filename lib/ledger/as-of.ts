@@ -3,19 +3,34 @@
  * window counts as open at `at` when it began at or before `at` and had not ended by then. Reads
  * only: a rehearsal never writes, and this ledger refuses to.
  */
-import { graphKey, type Ledger, type LedgerWindow, type OpenWindowsResult } from './types.js';
+import {
+  type CallOptions,
+  graphKey,
+  type Ledger,
+  type LedgerWindow,
+  type OpenWindowsResult,
+} from './types.js';
 
 /** Whether the window was open at `at`: begun at or before it, not ended by it. */
 export function isOpenAt(window: Pick<LedgerWindow, 'stoppedAt' | 'endedAt'>, at: Date): boolean {
   return window.stoppedAt <= at && (window.endedAt === undefined || window.endedAt > at);
 }
 
-/** The windows of `windows` open at `at`, in their order. */
-export function openAt<W extends Pick<LedgerWindow, 'stoppedAt' | 'endedAt'>>(
-  windows: readonly W[],
-  at: Date,
-): W[] {
-  return windows.filter((w) => isOpenAt(w, at));
+/**
+ * The windows of `windows` open at `at`, in their order, as they stood then: what was recorded
+ * later (its end, its confirmation, a start sent after `at`) is not known yet at `at`.
+ */
+export function openAt(windows: readonly LedgerWindow[], at: Date): LedgerWindow[] {
+  return windows.filter((w) => isOpenAt(w, at)).map((w) => asItStood(w, at));
+}
+
+function asItStood(window: LedgerWindow, at: Date): LedgerWindow {
+  const { endedAt, endedBy, confirmedAt, startedAt, startJobId, startAttempts, ...rest } = window;
+  return {
+    ...rest,
+    ...(confirmedAt === undefined || confirmedAt <= at ? { confirmedAt } : { pending: true }),
+    ...(startedAt === undefined || startedAt > at ? {} : { startedAt, startJobId, startAttempts }),
+  };
 }
 
 /**
@@ -27,8 +42,15 @@ export function ledgerAsOf(ledger: Ledger, at: Date, now: Date): Ledger {
   const refuse = (): never => {
     throw new Error('a rehearsal (dry run "at" another instant) never writes to the ledger');
   };
+  /** Past instants: every window open then, from one range read. */
+  const openThen = async (options: CallOptions | undefined) =>
+    openAt((await ledger.windows(at, new Date(at.getTime() + 1), options)).windows, at);
   return {
     table: ledger.table,
+    async openWindowsOf(projectId, options) {
+      if (at >= now) return openAt(await ledger.openWindowsOf(projectId, options), at);
+      return (await openThen(options)).filter((w) => w.projectId === projectId);
+    },
     async openWindows(graphs, options) {
       const results = new Map<string, OpenWindowsResult>();
       if (at >= now) {
@@ -36,10 +58,10 @@ export function ledgerAsOf(ledger: Ledger, at: Date, now: Date): Ledger {
           results.set(key, result.ok ? { ok: true, windows: openAt(result.windows, at) } : result);
         return results;
       }
-      const { windows } = await ledger.windows(at, new Date(at.getTime() + 1), options);
+      const windows = await openThen(options);
       const wanted = new Set(graphs.map(graphKey));
       for (const key of wanted) results.set(key, { ok: true, windows: [] });
-      for (const window of openAt(windows, at)) {
+      for (const window of windows) {
         const key = graphKey(window);
         const found = results.get(key);
         if (found?.ok) results.set(key, { ok: true, windows: [...found.windows, window] });
@@ -49,5 +71,7 @@ export function ledgerAsOf(ledger: Ledger, at: Date, now: Date): Ledger {
     windows: (from, to, options) => ledger.windows(from, to, options),
     openWindow: refuse,
     closeWindow: refuse,
+    updateWindow: refuse,
+    discardPending: refuse,
   };
 }

@@ -14,7 +14,16 @@ import type { DynamoDBClientConfig } from '@aws-sdk/client-dynamodb';
 import { LedgerError } from '../errors.js';
 import { isControlItem } from '../pause/store.js';
 import { conditionFailed, dynamoCaller } from './client.js';
-import { compareWindows, expiresAt, fromItem, type Item, keyItem, toItem, windowKey } from './items.js';
+import {
+  compareWindows,
+  expiresAt,
+  fromItem,
+  type Item,
+  keyItem,
+  OPEN_INDEX,
+  toItem,
+  windowKey,
+} from './items.js';
 import {
   type CallOptions,
   type CloseResult,
@@ -24,6 +33,7 @@ import {
   type OpenResult,
   type OpenWindowsResult,
   type WindowKey,
+  type WindowPatch,
 } from './types.js';
 
 export interface DynamoLedgerOptions {
@@ -176,7 +186,7 @@ export function dynamoLedger(options: DynamoLedgerOptions): DynamoLedger {
             new sdk.UpdateItemCommand({
               TableName: table,
               Key: keyItem(key),
-              UpdateExpression: 'SET endedAt = :e, endedBy = :b, expiresAt = :x',
+              UpdateExpression: 'SET endedAt = :e, endedBy = :b, expiresAt = :x REMOVE openIn',
               ConditionExpression: `attribute_exists(graph) AND ${OPEN}`,
               ExpressionAttributeValues: {
                 ':e': { S: endedAt.toISOString() },
@@ -194,6 +204,70 @@ export function dynamoLedger(options: DynamoLedgerOptions): DynamoLedger {
       }
       const current = await read(key, signal);
       return current ? { outcome: 'already-closed', window: current } : { outcome: 'missing' };
+    },
+
+    async updateWindow(window, patch, { signal }: CallOptions = {}) {
+      const key = 'key' in window ? window.key : window;
+      const { update, values } = patchExpression(patch);
+      if (update === '') return 'updated';
+      try {
+        await call('UpdateItem', signal, (sdk, client, abortSignal) =>
+          client.send(
+            new sdk.UpdateItemCommand({
+              TableName: table,
+              Key: keyItem(key),
+              UpdateExpression: update,
+              ConditionExpression: `attribute_exists(graph) AND ${OPEN}`,
+              ...(Object.keys(values).length > 0 ? { ExpressionAttributeValues: values } : {}),
+            }),
+            { abortSignal },
+          ),
+        );
+        return 'updated';
+      } catch (error) {
+        if (conditionFailed(error)) return 'missing';
+        throw error;
+      }
+    },
+
+    async discardPending(window, { signal }: CallOptions = {}) {
+      try {
+        await call('DeleteItem', signal, (sdk, client, abortSignal) =>
+          client.send(
+            new sdk.DeleteItemCommand({
+              TableName: table,
+              Key: keyItem(window.key),
+              ConditionExpression: `${OPEN} AND pending = :t AND runId = :r`,
+              ExpressionAttributeValues: { ':t': { BOOL: true }, ':r': { S: window.runId } },
+            }),
+            { abortSignal },
+          ),
+        );
+      } catch (error) {
+        if (!conditionFailed(error)) throw error;
+      }
+    },
+
+    async openWindowsOf(projectId, { signal }: CallOptions = {}) {
+      const open: LedgerWindow[] = [];
+      let start: Item | undefined;
+      do {
+        const page = await call('Query', signal, (sdk, client, abortSignal) =>
+          client.send(
+            new sdk.QueryCommand({
+              TableName: table,
+              IndexName: OPEN_INDEX,
+              KeyConditionExpression: 'openIn = :p',
+              ExpressionAttributeValues: { ':p': { S: projectId } },
+              ExclusiveStartKey: start,
+            }),
+            { abortSignal },
+          ),
+        );
+        open.push(...(page.Items ?? []).map(parse).filter((w) => w.endedAt === undefined));
+        start = page.LastEvaluatedKey;
+      } while (start);
+      return open.sort(compareWindows);
     },
 
     async windows(from, to, { signal }: CallOptions = {}) {
@@ -232,6 +306,41 @@ export function dynamoLedger(options: DynamoLedgerOptions): DynamoLedger {
 
     destroy,
   };
+}
+
+/** The UpdateExpression that records a patch on an open window. */
+function patchExpression(patch: WindowPatch): { update: string; values: Item } {
+  const set: string[] = [];
+  const remove: string[] = [];
+  const values: Item = {};
+  if (patch.jobId !== undefined) {
+    set.push('jobId = :j');
+    values[':j'] = { S: patch.jobId };
+  }
+  if (patch.confirmedAt !== undefined) {
+    set.push('confirmedAt = :c');
+    values[':c'] = { S: patch.confirmedAt.toISOString() };
+    remove.push('pending');
+  }
+  if (patch.start !== undefined) {
+    set.push('startedAt = :s', 'startAttempts = :n');
+    values[':s'] = { S: patch.start.startedAt.toISOString() };
+    values[':n'] = { N: String(patch.start.attempts) };
+    if (patch.start.jobId === undefined) remove.push('startJobId');
+    else {
+      set.push('startJobId = :sj');
+      values[':sj'] = { S: patch.start.jobId };
+    }
+  } else if (patch.clearStart) {
+    remove.push('startedAt', 'startJobId', 'startAttempts');
+  }
+  const update = [
+    set.length ? `SET ${set.join(', ')}` : '',
+    remove.length ? `REMOVE ${remove.join(', ')}` : '',
+  ]
+    .filter(Boolean)
+    .join(' ');
+  return { update, values };
 }
 
 async function forEachBounded<T>(items: readonly T[], limit: number, work: (item: T) => Promise<void>) {

@@ -11,9 +11,16 @@ export type Item = Record<string, AttributeValue>;
 /** A closed window is kept this long after it ended, then DynamoDB's TTL removes it. */
 export const RETENTION_DAYS = 400;
 
+/** The TTL of a window: 400 days after it ended or, while it is open, after it was opened. */
 export function expiresAt(endedAt: Date): number {
   return Math.floor(endedAt.getTime() / 1000) + RETENTION_DAYS * 86_400;
 }
+
+/**
+ * The sparse index of open windows: `openIn` (the project id) is set while a window is open and
+ * removed when it closes, so one Query finds a project's open windows, whatever graph they are of.
+ */
+export const OPEN_INDEX = 'open-by-project';
 
 export function keyItem(key: WindowKey): Item {
   return { graph: { S: key.graph }, stoppedAt: { S: key.stoppedAt } };
@@ -28,7 +35,10 @@ export function toItem(input: OpenWindowInput): Item {
     ...keyItem(windowKey(input)),
     runId: { S: input.runId },
     schedule: { S: input.schedule },
+    openIn: { S: input.projectId },
+    expiresAt: { N: String(expiresAt(input.stoppedAt)) },
   };
+  if (input.pending) item.pending = { BOOL: true };
   if (input.jobId !== undefined) item.jobId = { S: input.jobId };
   if (input.offUntil !== undefined) item.offUntil = { S: input.offUntil.toISOString() };
   if (input.sizeIndex !== undefined) item.sizeIndex = { S: input.sizeIndex };
@@ -50,9 +60,14 @@ export function fromItem(item: Item): LedgerWindow | string {
   const endedAt = optionalInstant(item.endedAt?.S);
   const offUntil = optionalInstant(item.offUntil?.S);
   if (endedAt === null) return `endedAt ${JSON.stringify(item.endedAt?.S)} is not an ISO-8601 instant`;
+  const confirmedAt = optionalInstant(item.confirmedAt?.S);
+  const startedAt = optionalInstant(item.startedAt?.S);
+  if (confirmedAt === null)
+    return `confirmedAt ${JSON.stringify(item.confirmedAt?.S)} is not an ISO-8601 instant`;
+  if (startedAt === null) return `startedAt ${JSON.stringify(item.startedAt?.S)} is not an ISO-8601 instant`;
   const endedBy = item.endedBy?.S;
   const knownEndedBy = Object.values(EndedBy).find((e) => e === endedBy);
-  const replication = item.replication?.N === undefined ? undefined : Number(item.replication.N);
+  const replication = finite(item.replication?.N);
   return {
     projectId: graph.slice(0, slash),
     graphId: graph.slice(slash + 1),
@@ -63,12 +78,23 @@ export function fromItem(item: Item): LedgerWindow | string {
     jobId: item.jobId?.S,
     offUntil: offUntil ?? undefined,
     sizeIndex: item.sizeIndex?.S,
-    replication: replication !== undefined && Number.isFinite(replication) ? replication : undefined,
+    replication,
     graphName: item.graphName?.S,
+    pending: item.pending?.BOOL === true ? true : undefined,
+    confirmedAt,
+    startedAt,
+    startJobId: item.startJobId?.S,
+    startAttempts: finite(item.startAttempts?.N),
+    expiresAt: finite(item.expiresAt?.N),
     endedAt,
     // A window with an end but no known reason is still closed; the reason just goes unreported.
     endedBy: knownEndedBy,
   };
+}
+
+function finite(text: string | undefined): number | undefined {
+  const n = text === undefined ? Number.NaN : Number(text);
+  return Number.isFinite(n) ? n : undefined;
 }
 
 function instant(text: string): Date | undefined {

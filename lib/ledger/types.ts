@@ -13,6 +13,8 @@ export const EndedBy = {
   seenRunning: 'seen-running',
   /** The graph no longer exists. */
   deleted: 'deleted',
+  /** The stop's job failed, or the graph was found running with the window still pending: no hours. */
+  stopFailed: 'stop-failed',
 } as const;
 export type EndedBy = (typeof EndedBy)[keyof typeof EndedBy];
 
@@ -42,11 +44,39 @@ export interface OpenWindowInput extends GraphRef {
   readonly replication?: number | undefined;
   /** The graph's name in GES; lets the report find a config entry that names it by name only. */
   readonly graphName?: string | undefined;
+  /**
+   * Written before the stop leaves (write-ahead): the window stays pending until the graph is seen
+   * stopped. A stopped graph with a pending window of ours is ours, whatever the answers said.
+   */
+  readonly pending?: boolean | undefined;
+}
+
+/** What a run learns about an open window after it was written. */
+export interface WindowPatch {
+  readonly jobId?: string | undefined;
+  /** The graph was seen stopped: the window is confirmed and its hours count from here. */
+  readonly confirmedAt?: Date | undefined;
+  /** A start this function sent: recorded until the graph is seen running. */
+  readonly start?: {
+    readonly startedAt: Date;
+    readonly jobId?: string | undefined;
+    readonly attempts: number;
+  };
+  /** Forget a recorded start (it failed and the off-hours began again). */
+  readonly clearStart?: boolean | undefined;
 }
 
 /** A stop window as stored: what the stop wrote, where it is stored, and how it ended. */
 export interface LedgerWindow extends OpenWindowInput {
   readonly key: WindowKey;
+  /** When the graph was seen stopped. Windows written before write-ahead have none and no `pending`. */
+  readonly confirmedAt?: Date | undefined;
+  /** A start of this function not yet seen to run the graph: when, its job, and how many in a row. */
+  readonly startedAt?: Date | undefined;
+  readonly startJobId?: string | undefined;
+  readonly startAttempts?: number | undefined;
+  /** Epoch seconds when DynamoDB's TTL removes the item. */
+  readonly expiresAt?: number | undefined;
   /** Absent while the window is open. */
   readonly endedAt?: Date | undefined;
   readonly endedBy?: EndedBy | undefined;
@@ -115,6 +145,16 @@ export interface Ledger {
     input: CloseInput,
     options?: CallOptions,
   ): Promise<CloseResult>;
+  /** Records what was learnt about an open window; `missing` when it is closed or gone. */
+  updateWindow(
+    window: LedgerWindow | WindowKey,
+    patch: WindowPatch,
+    options?: CallOptions,
+  ): Promise<'updated' | 'missing'>;
+  /** Removes a pending window whose stop never happened (never sent, or refused); closed ones stay. */
+  discardPending(window: LedgerWindow, options?: CallOptions): Promise<void>;
+  /** Every open window (pending included) of a project, from the index of open windows. */
+  openWindowsOf(projectId: string, options?: CallOptions): Promise<readonly LedgerWindow[]>;
   /** Every window overlapping [from, to) (open windows included), for the savings report. */
   windows(from: Date, to: Date, options?: CallOptions): Promise<WindowsInRange>;
 }

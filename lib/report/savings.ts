@@ -7,7 +7,7 @@
  * and the graph's other windows keep their money.
  */
 
-import { graphKey, type LedgerWindow } from '../ledger/types.js';
+import { EndedBy, graphKey, type LedgerWindow } from '../ledger/types.js';
 import { HOUR_MS } from '../schedule/calendar.js';
 import type { Config, GraphConfig } from '../schedule/types.js';
 import { priceOf, round2 } from './price.js';
@@ -105,7 +105,9 @@ export function computeSavings(input: SavingsInput): Savings {
     let covered = input.from.getTime();
     let missing: string | undefined;
     for (const window of windows) {
-      const start = Math.max(window.stoppedAt.getTime(), covered);
+      const savedFrom = savedSince(window);
+      if (savedFrom === undefined) continue;
+      const start = Math.max(savedFrom.getTime(), covered);
       const end = Math.min(window.endedAt?.getTime() ?? input.now.getTime(), input.to.getTime());
       if (end <= start) continue;
       covered = end;
@@ -173,4 +175,13 @@ function totalsOf(sums: Sums): Totals {
     saved: round2(sums.saved),
     unpricedHours: round2(sums.unpricedHours),
   };
+}
+
+/**
+ * When a window's hours begin: its confirmation. A pending window (never seen stopped) and one
+ * whose stop failed count nothing; a window written before confirmation existed counts from its stop.
+ */
+export function savedSince(window: LedgerWindow): Date | undefined {
+  if (window.endedBy === EndedBy.stopFailed || window.pending) return undefined;
+  return window.confirmedAt ?? window.stoppedAt;
 }

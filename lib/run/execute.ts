@@ -1,14 +1,25 @@
 /**
- * One project's targets: read what the ledger knows where a decision depends on it → decide
- * (pure) → act (stops and starts, per-graph errors caught) → confirm by listing → record in the
- * ledger. `dryRun` reads but never changes anything, in GES or in the ledger.
+ * One project's targets, through the life cycle (lifecycle.ts): read what the ledger holds → decide
+ * (pure) → the window step → write ahead, act (per-graph errors caught) → confirm by looking →
+ * record what was seen. `dryRun` reads but never changes anything, in GES or in the ledger.
  */
 import { timerMs } from '../clock.js';
 import type { GesClient } from '../ges/client.js';
-import { EndedBy, graphKey } from '../ledger/types.js';
-import { actSafely, type GraphAction } from './act.js';
-import { closeWindows, type LedgerAccess, readWindows, recordStop, type WindowRead } from './ledger-ops.js';
-import { type Decision, decide, outcomeOf } from './plan.js';
+import { EndedBy, graphKey, type LedgerWindow } from '../ledger/types.js';
+import { isSkipped } from '../schedule/offhours.js';
+import { type ActResult, actSafely, type GraphAction } from './act.js';
+import {
+  closeWindow,
+  closeWindowsOfGone,
+  discardWindow,
+  type LedgerAccess,
+  patchWindow,
+  readWindows,
+  type WindowRead,
+  type WriteAhead,
+  writeAhead,
+} from './ledger-ops.js';
+import { decide, type Mode, type Verdict, type WindowStep } from './lifecycle.js';
 import { errorFields } from './report.js';
 import type { RunDependencies } from './run.js';
 import type { ResolvedTarget } from './targets.js';
@@ -30,67 +41,57 @@ export interface Context {
   readonly inOffHours: { count: number };
 }
 
-interface Planned {
-  readonly target: ResolvedTarget;
-  readonly decision: Decision;
-  readonly window: WindowRead | undefined;
+/** What GES showed of the project: its client, how many graphs it lists, and their ids. */
+export interface ProjectView {
+  readonly client: GesClient | undefined;
+  readonly listed?: number | undefined;
+  /** Every graph id GES holds (listed or read directly); undefined when the listing failed. */
+  readonly liveIds?: ReadonlySet<string> | undefined;
 }
 
-/** What acting on one graph gave: its result, and the job to confirm. */
+/** What acting on one graph gave: its result, the job to confirm, and the window it concerns. */
 interface Acted {
-  readonly planned: Planned;
+  readonly target: ResolvedTarget;
   readonly result: GraphResult;
   readonly goal?: 'stopped' | 'running' | undefined;
-  /** The stop's window being written: confirming the job does not wait for the ledger. */
-  readonly recording?: Promise<StopNote> | undefined;
+  readonly window?: LedgerWindow | undefined;
 }
-
-/** What recording a stop adds to its result. */
-type StopNote = Pick<GraphResult, 'restartedByPlatform' | 'ledgerError'>;
 
 export async function actOnProject(
   targets: readonly ResolvedTarget[],
-  client: GesClient | undefined,
+  view: ProjectView,
   context: Context,
-  /** How many graphs the project listed: confirming a few jobs in a large project reads them instead. */
-  listed?: number | undefined,
 ): Promise<GraphResult[]> {
-  if (context.action === 'reconcile') {
-    context.inOffHours.count += targets.filter((t) => offHours(t, context)).length;
-  }
-  // Stops never wait for the ledger: the graphs whose decision needs no window act at once,
-  // while the windows of the others are read.
-  const needs = targets.filter((t) => needsWindow(t, context));
-  const reading = readWindows(needs.map(refOf), readBudget(context));
-  const actOn = (target: ResolvedTarget, window: WindowRead | undefined): Promise<Acted> => {
-    const planned = { target, window, decision: decideFor(target, window, context) };
-    return actOnGraph(planned, client, context).catch(
-      (error: unknown): Acted => ({
-        planned,
-        result: baseResult(target, Outcome.failed, errorFields(error)),
-      }),
-    );
-  };
-  const waiting = new Set(needs);
-  const [now, later] = await Promise.all([
-    Promise.all(targets.filter((t) => !waiting.has(t)).map((t) => actOn(t, undefined))),
-    reading.then((windows) => Promise.all(needs.map((t) => actOn(t, windows.get(graphKey(refOf(t))))))),
-  ]);
-  // Results in the order of the targets.
-  const byTarget = new Map([...now, ...later].map((a) => [a.planned.target, a]));
-  const acted = targets.map((t) => byTarget.get(t)!);
-  const confirmed = await confirm(acted, client, context, listed);
-  return Promise.all(
-    confirmed.map(async (a) => {
-      const noted = a.recording ? { ...a, result: { ...a.result, ...(await a.recording) } } : a;
-      return settleWindow(noted, context);
+  const scheduled = context.action === 'reconcile';
+  if (scheduled) context.inOffHours.count += targets.filter((t) => offHours(t, context)).length;
+  const refs = targets.filter((t) => !t.problem || gone(t)).map(refOf);
+  const reads = await readWindows(refs, readBudget(context));
+  const acted = await Promise.all(
+    targets.map((target) => {
+      const read = reads.get(graphKey(refOf(target))) ?? { view: { kind: 'none' } };
+      return actOnGraph(target, read, view.client, context).catch(
+        (error: unknown): Acted => ({
+          target,
+          result: baseResult(target, Outcome.failed, errorFields(error)),
+        }),
+      );
     }),
   );
+  const results = await confirm(acted, view, context);
+  if (scheduled && !context.dryRun && view.liveIds && targets[0]) {
+    await closeWindowsOfGone(
+      targets[0].project.projectId,
+      view.liveIds,
+      context.scheduleNow(),
+      context.ledger,
+    );
+  }
+  return results;
 }
 
 /**
  * The ledger reads of a project get a third of the time left (at least 5 s): a slow ledger then
- * refuses the starts that need it, and leaves the run the time to start nothing else.
+ * refuses the starts that need it, and leaves the run the time to stop everything else.
  */
 function readBudget(context: Context): LedgerAccess {
   const left = context.deps.deadline - context.deps.clock.now();
@@ -102,95 +103,220 @@ function refOf(target: ResolvedTarget) {
   return { projectId: target.project.projectId, graphId: target.live?.id ?? target.graph.id ?? '' };
 }
 
+/** A configured id that GES says does not exist: its window, if any, closes `deleted`. */
+function gone(target: ResolvedTarget): boolean {
+  return target.problem?.errorCode === 'GES.7000' && target.graph.id !== undefined;
+}
+
 function offHours(target: ResolvedTarget, context: Context): boolean {
   // A tag value that names no schedule fails its graph (its problem): there is no window to evaluate.
   if (target.problem && target.selectedBy === 'tag') return false;
   return context.windows.windowOf(target.graph.schedule).offHours;
 }
 
-/**
- * Where the ledger matters: a start (is it ours?), a graph running in on-hours (a window of ours
- * to close), a configured graph GES no longer has (a window to close).
- */
-function needsWindow(target: ResolvedTarget, context: Context): boolean {
-  const state = target.live?.state.kind;
-  if (context.action === 'start') return target.live !== undefined;
-  if (context.action !== 'reconcile') return false;
-  if (target.problem) return target.problem.errorCode === 'GES.7000' && target.graph.id !== undefined;
-  if (offHours(target, context)) return false;
-  return state === 'running' || state === 'starting' || (state === 'stopped' && target.graph.startGraphs);
+function modeOf(target: ResolvedTarget, context: Context): Mode {
+  if (context.action !== 'reconcile') return context.action;
+  return offHours(target, context) ? 'off' : 'on';
 }
 
-function decideFor(target: ResolvedTarget, window: WindowRead | undefined, context: Context): Decision {
-  const scheduled = context.action === 'reconcile';
+function verdictFor(target: ResolvedTarget, read: WindowRead, context: Context): Verdict {
+  if (target.problem && !gone(target)) return { outcome: Outcome.failed, ...target.problem };
+  const now = context.scheduleNow();
+  const { skipUntil } = target.graph;
+  const state = target.live?.state;
   return decide({
-    state: target.live?.state,
-    problem: target.problem,
-    offHours: scheduled ? offHours(target, context) : undefined,
-    goal: context.action === 'start' ? 'start' : undefined,
-    startGraphs: target.graph.startGraphs,
-    window: window?.state,
-    skipUntil: target.graph.skipUntil,
-    honourSkipUntil: context.honourSkipUntil,
-    now: context.scheduleNow(),
+    state: state?.kind ?? 'gone',
+    stateReason: state && 'reason' in state ? state.reason : undefined,
+    window: read.view,
+    mode: modeOf(target, context),
+    startGraphs: target.graph.startGraphs ?? false,
+    skipUntil: context.honourSkipUntil && skipUntil && isSkipped({ skipUntil }, now) ? skipUntil : undefined,
+    now,
   });
 }
 
-const SENT: Readonly<Record<GraphAction, { outcome: Outcome; would: Outcome; goal: 'stopped' | 'running' }>> =
-  {
-    stop: { outcome: Outcome.stopped, would: Outcome.wouldStop, goal: 'stopped' },
-    start: { outcome: Outcome.started, would: Outcome.wouldStart, goal: 'running' },
-  };
-
-async function actOnGraph(planned: Planned, client: GesClient | undefined, context: Context): Promise<Acted> {
-  const { target, decision } = planned;
-  if (decision.kind !== 'stop' && decision.kind !== 'start') {
-    return { planned, result: baseResult(target, outcomeOf(decision), decision) };
-  }
-  const action = decision.kind;
-  const sent = SENT[action];
+async function actOnGraph(
+  target: ResolvedTarget,
+  read: WindowRead,
+  client: GesClient | undefined,
+  context: Context,
+): Promise<Acted> {
+  const verdict = verdictFor(target, await withStartJob(target, read, client, context), context);
+  const stepError = context.dryRun ? undefined : await windowStep(verdict.window, read, context);
+  const withStep = (acted: Acted): Acted =>
+    stepError === undefined ? acted : { ...acted, result: { ...acted.result, ledgerError: stepError } };
+  if (!verdict.act)
+    return withStep({ target, result: baseResult(target, verdict.outcome ?? Outcome.skipped, verdict) });
   if (context.dryRun) {
-    const message = action === 'stop' ? 'graph is running' : 'graph is stopped';
-    return { planned, result: baseResult(target, sent.would, { message }) };
+    const [outcome, message] =
+      verdict.act === 'stop'
+        ? [Outcome.wouldStop, 'graph is running']
+        : [Outcome.wouldStart, 'graph is stopped'];
+    return { target, result: baseResult(target, outcome, { message }) };
   }
-  if (!client) throw new Error('no client for a project that was listed');
+  if (!client || !target.live) throw new Error('no client for a project that was listed');
+  // A window closed by the step (a stop that failed) no longer stands for the graph.
+  const open = verdict.window?.kind === 'close' ? undefined : read.open;
+  const acted =
+    verdict.act === 'stop'
+      ? await stop(target, read, client, context)
+      : await start(target, open, client, context);
+  return withStep(acted);
+}
+
+/**
+ * A stopped graph with a start of ours recorded: its job says whether that start failed (start
+ * again) or ran the graph (someone stopped it since: theirs). Unread, the state decides.
+ */
+async function withStartJob(
+  target: ResolvedTarget,
+  read: WindowRead,
+  client: GesClient | undefined,
+  context: Context,
+): Promise<WindowRead> {
+  const jobId = read.open?.startJobId;
+  if (read.view.kind !== 'starting' || target.live?.state.kind !== 'stopped' || !jobId || !client)
+    return read;
+  try {
+    const job = await client.getJob(target.project.projectId, target.live.id, jobId, {
+      deadline: context.deps.deadline,
+    });
+    const status = job.status === 'pending' ? 'running' : job.status;
+    return { ...read, view: { ...read.view, job: status } };
+  } catch {
+    return read;
+  }
+}
+
+/** The window step of a verdict, before anything is sent. */
+async function windowStep(
+  step: WindowStep | undefined,
+  read: WindowRead,
+  context: Context,
+): Promise<string | undefined> {
+  const now = context.scheduleNow();
+  switch (step?.kind) {
+    case undefined:
+      return undefined;
+    case 'confirm':
+      return patchWindow(read.open, { confirmedAt: now }, context.ledger);
+    case 'clear-start':
+      return patchWindow(read.open, { clearStart: true }, context.ledger);
+    case 'close':
+      return closeWindow(read.open, step.endedBy, now, context.ledger);
+  }
+}
+
+async function stop(
+  target: ResolvedTarget,
+  read: WindowRead,
+  client: GesClient,
+  context: Context,
+): Promise<Acted> {
+  const live = target.live!;
+  const ahead: WriteAhead = await writeAhead(
+    {
+      ...refOf(target),
+      stoppedAt: context.scheduleNow(),
+      runId: context.deps.runId,
+      schedule: target.graph.schedule,
+      offUntil: context.windows.offHoursEnd(target.graph.schedule),
+      sizeIndex: live.sizeIndex,
+      replication: live.replication,
+      graphName: live.name,
+    },
+    read.view.kind === 'pending' ? { view: { kind: 'none' } } : read,
+    context.ledger,
+  );
+  const done = await send('stop', target, client, context);
+  const notes = {
+    // Only a scheduled run stops a graph because it is in its off-hours.
+    ...(ahead.restartedByPlatform && context.action === 'reconcile' ? { restartedByPlatform: true } : {}),
+    ...(ahead.ledgerError === undefined ? {} : { ledgerError: ahead.ledgerError }),
+  };
+  if (notes.restartedByPlatform) {
+    context.deps.log.warn(
+      'graph was started again by the platform after 7 days stopped; stopping it again',
+      refOf(target),
+    );
+  }
+  if (done.kind === 'done') {
+    const ledgerError =
+      done.jobId === undefined
+        ? undefined
+        : await patchWindow(ahead.window, { jobId: done.jobId }, context.ledger);
+    const result = {
+      ...resultOf(target, done, Outcome.stopped),
+      ...notes,
+      ...(ledgerError ? { ledgerError } : {}),
+    };
+    return { target, result, goal: 'stopped', window: ahead.window };
+  }
+  // Unresolved: the pending window stays, and the next run decides from the graph's state.
+  if (done.kind !== 'unresolved') await discardWindow(ahead, context.ledger);
+  return { target, result: { ...resultOf(target, done, Outcome.stopped), ...notes } };
+}
+
+async function start(
+  target: ResolvedTarget,
+  open: LedgerWindow | undefined,
+  client: GesClient,
+  context: Context,
+): Promise<Acted> {
+  const done = await send('start', target, client, context);
+  if (done.kind !== 'done' && done.kind !== 'unresolved')
+    return { target, result: resultOf(target, done, Outcome.started) };
+  // Recorded on the window until the graph is seen running: the next run checks it.
+  const attempts = (open?.startAttempts ?? 0) + 1;
+  const jobId = done.kind === 'done' ? done.jobId : undefined;
+  const ledgerError = await patchWindow(
+    open,
+    { start: { startedAt: context.scheduleNow(), jobId, attempts } },
+    context.ledger,
+  );
+  const result = { ...resultOf(target, done, Outcome.started), ...(ledgerError ? { ledgerError } : {}) };
+  return done.kind === 'done' ? { target, result, goal: 'running', window: open } : { target, result };
+}
+
+function send(
+  action: GraphAction,
+  target: ResolvedTarget,
+  client: GesClient,
+  context: Context,
+): Promise<ActResult> {
   const { deps } = context;
-  const done = await actSafely(action, {
+  return actSafely(action, {
     client,
     projectId: target.project.projectId,
     graphId: target.live!.id,
+    graphName: target.live!.name,
     deadline: deps.deadline,
-    now: deps.clock.now,
+    clock: deps.clock,
     log: deps.log,
+    lookMs: (deps.poll ?? DEFAULT_POLL).lookMs,
     stillWanted: context.action === 'reconcile' ? () => reasonEnded(action, target, context) : undefined,
   });
+}
+
+/** The result of a request's outcome; `sent` is the outcome when GES took it. */
+function resultOf(target: ResolvedTarget, done: ActResult, sent: Outcome): GraphResult {
   switch (done.kind) {
-    case 'done': {
-      const result = {
-        ...baseResult(target, sent.outcome, done.message === undefined ? {} : { message: done.message }),
+    case 'done':
+      return {
+        ...baseResult(target, sent, done),
         ...(done.jobId === undefined ? {} : { jobId: done.jobId }),
       };
-      return {
-        planned,
-        result,
-        goal: sent.goal,
-        ...(action === 'stop' ? { recording: recorded(result, target, context) } : {}),
-      };
-    }
     case 'already':
-      return { planned, result: baseResult(target, Outcome.alreadyStopped, done) };
+      return baseResult(target, Outcome.alreadyStopped, done);
     case 'not-sent':
-      return action === 'stop'
-        ? {
-            planned,
-            result: baseResult(target, Outcome.skipped, { reason: 'on-hours', message: done.message }),
-          }
-        : { planned, result: baseResult(target, Outcome.alreadyStopped, { message: done.message }) };
-    default:
-      return {
-        planned,
-        result: baseResult(target, done.kind === 'skip' ? Outcome.skipped : Outcome.failed, done),
-      };
+      return sent === Outcome.stopped
+        ? baseResult(target, Outcome.skipped, { reason: 'on-hours', message: done.message })
+        : baseResult(target, Outcome.alreadyStopped, done);
+    case 'skip':
+      return baseResult(target, Outcome.skipped, done);
+    case 'fail':
+    case 'unresolved':
+      return baseResult(target, Outcome.failed, done);
   }
 }
 
@@ -203,138 +329,84 @@ function reasonEnded(action: GraphAction, target: ResolvedTarget, context: Conte
   return `off-hours of schedule "${target.graph.schedule}" ${what} (at ${at.toISOString()}) before the ${action} could be sent`;
 }
 
-/** A stop GES accepted opens a window in the ledger; the stop stands whatever the ledger says. */
-async function recorded(result: GraphResult, target: ResolvedTarget, context: Context): Promise<StopNote> {
-  const { restartedByPlatform, ledgerError } = await recordStop(
-    {
-      ref: refOf(target),
-      jobId: result.jobId,
-      schedule: target.graph.schedule,
-      offUntil: context.windows.offHoursEnd(target.graph.schedule),
-      sizeIndex: target.live?.sizeIndex,
-      replication: target.live?.replication,
-      graphName: target.live?.name,
-    },
-    context.scheduleNow(),
-    context.ledger,
-  );
-  // Only a scheduled run stops a graph because it is in its off-hours; an operator's stop says
-  // nothing about who started the graph.
-  const restarted = restartedByPlatform === true && context.action === 'reconcile';
-  if (restarted) {
-    context.deps.log.warn('graph was started again by the platform after 7 days stopped; stopped it again', {
-      projectId: result.projectId,
-      graphId: result.graphId,
-    });
-  }
-  return {
-    ...(restarted ? { restartedByPlatform: true } : {}),
-    ...(ledgerError === undefined ? {} : { ledgerError }),
-  };
-}
-
-/** Confirms this project's accepted stops and starts with listings (when the config asks for it). */
-async function confirm(
-  acted: Acted[],
-  client: GesClient | undefined,
-  context: Context,
-  listed: number | undefined,
-): Promise<Acted[]> {
+/** Confirms the accepted stops and starts by looking (when the config asks), then records what was seen. */
+async function confirm(acted: readonly Acted[], view: ProjectView, context: Context): Promise<GraphResult[]> {
   const { deps } = context;
   const jobs = acted.flatMap((a) =>
     a.goal && a.result.graphId !== undefined
       ? [{ graphId: a.result.graphId, jobId: a.result.jobId, goal: a.goal }]
       : [],
   );
-  if (!deps.config.settings.verifyJobs || jobs.length === 0 || !client) return acted;
+  if (!deps.config.settings.verifyJobs || jobs.length === 0 || !view.client)
+    return acted.map((a) => a.result);
   let verdicts: Map<string, JobVerdict>;
   try {
     verdicts = await confirmJobs({
-      client,
+      client: view.client,
       projectId: acted[0]!.result.projectId,
       jobs,
       deadline: deps.deadline,
       clock: deps.clock,
       poll: deps.poll ?? DEFAULT_POLL,
-      graphsInProject: listed,
+      graphsInProject: view.listed,
     });
   } catch (error) {
-    // The requests went out: keep their job ids, and fail them loudly, since nothing confirmed them.
+    // The requests went out: keep their job ids; the windows stay as they are for the next run.
     const { errorCode, message } = errorFields(error);
+    const unconfirmed = `the job was accepted but could not be confirmed: ${message}`;
     return acted.map((a) =>
-      a.goal
-        ? {
-            ...a,
-            result: {
-              ...a.result,
-              outcome: Outcome.failed,
-              errorCode,
-              message: `the job was accepted but could not be confirmed: ${message}`,
-            },
-          }
-        : a,
+      a.goal ? { ...a.result, outcome: Outcome.failed, errorCode, message: unconfirmed } : a.result,
     );
   }
-  return acted.map((a) => {
-    const verdict = a.goal && a.result.graphId !== undefined ? verdicts.get(a.result.graphId) : undefined;
-    if (!verdict) return a;
-    if (verdict.jobStatus === 'failed') {
-      const failed = {
-        ...a.result,
-        outcome: Outcome.failed,
-        jobStatus: 'failed' as const,
-        errorCode: 'JOB_FAILED',
-        message: verdict.failReason!,
-      };
-      return { ...a, result: failed };
-    }
-    const message = verdict.note ?? a.result.message;
-    return {
-      ...a,
-      result: { ...a.result, jobStatus: verdict.jobStatus, ...(message === undefined ? {} : { message }) },
-    };
-  });
-}
-
-/**
- * Closes the graph's open window where the run showed it ended: started by this function (and
- * seen to start, when jobs are confirmed), found running, or gone from GES.
- */
-async function settleWindow(a: Acted, context: Context): Promise<GraphResult> {
-  const read = a.planned.window;
-  if (!read?.open || context.dryRun) return a.result;
-  const { result } = a;
-  const endedBy = endedByOf(result);
-  if (endedBy === undefined) return result;
-  const ledgerError = await closeWindows(
-    read.all ?? [read.open],
-    endedBy,
-    context.scheduleNow(),
-    context.ledger,
+  return Promise.all(
+    acted.map(async (a) => {
+      const verdict = a.goal && a.result.graphId !== undefined ? verdicts.get(a.result.graphId) : undefined;
+      if (!verdict || !a.goal) return a.result;
+      const ledgerError = await record(a, verdict, context);
+      const result: GraphResult =
+        verdict.jobStatus === 'failed'
+          ? {
+              ...a.result,
+              outcome: Outcome.failed,
+              jobStatus: 'failed',
+              errorCode: 'JOB_FAILED',
+              message: verdict.failReason!,
+            }
+          : { ...a.result, jobStatus: verdict.jobStatus, ...(verdict.note ? { message: verdict.note } : {}) };
+      return ledgerError === undefined ? result : { ...result, ledgerError };
+    }),
   );
-  return ledgerError === undefined ? result : { ...result, ledgerError };
 }
 
-function endedByOf(result: GraphResult): EndedBy | undefined {
-  switch (result.outcome) {
-    case Outcome.started:
-      // Closed once GES accepted the start, confirmed or not: a window left open would let a later
-      // run start the graph again after its owner stopped it by hand. A start job seen to fail is
-      // `failed` instead, and keeps its window for the next run.
-      return EndedBy.start;
-    case Outcome.alreadyRunning:
-      return EndedBy.seenRunning;
-    case Outcome.failed:
-      return result.errorCode === 'GES.7000' ? EndedBy.deleted : undefined;
-    default:
-      return undefined;
+/** What a confirmed (or failed) job means for its window. A job still running changes nothing. */
+function record(a: Acted, verdict: JobVerdict, context: Context): Promise<string | undefined> {
+  const now = context.scheduleNow();
+  const { window } = a;
+  if (verdict.jobStatus === 'running' || !window) return Promise.resolve(undefined);
+  if (a.goal === 'running') {
+    // A failed start keeps the window and its count of starts: the next run tries again.
+    return verdict.jobStatus === 'success'
+      ? closeWindow(window, EndedBy.start, now, context.ledger)
+      : Promise.resolve(undefined);
   }
+  if (verdict.jobStatus === 'success') {
+    return window.pending
+      ? patchWindow(window, { confirmedAt: now }, context.ledger)
+      : Promise.resolve(undefined);
+  }
+  // A stop that failed: no hours for a pending window; a confirmed one (the graph found running
+  // again) ends here, with the hours it really had.
+  return closeWindow(window, window.pending ? EndedBy.stopFailed : EndedBy.seenRunning, now, context.ledger);
 }
 
 export function baseResult(
   target: ResolvedTarget,
   outcome: Outcome,
-  detail: { reason?: GraphResult['reason']; errorCode?: string; message?: string },
+  detail: {
+    readonly reason?: GraphResult['reason'] | undefined;
+    readonly errorCode?: string | undefined;
+    readonly message?: string | undefined;
+  },
 ): GraphResult {
   return {
     projectId: target.project.projectId,

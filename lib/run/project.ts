@@ -33,6 +33,8 @@ export interface ReadProject {
   readonly targets: ResolvedTarget[];
   /** How many graphs the project lists (undefined when it could not be listed). */
   readonly listed?: number | undefined;
+  /** Every graph id GES holds, listed or read directly (undefined when it could not be listed). */
+  readonly liveIds?: ReadonlySet<string> | undefined;
 }
 
 /** GES's answers for a graph that does not exist (any more). */
@@ -51,11 +53,8 @@ export async function readProject(project: ProjectConfig, reader: ProjectReader)
     const found = await Promise.all(
       missing.map((id) => readIfExists(client!, project.projectId, id, reader)),
     );
-    const resolved = resolveProject(
-      project,
-      [...listing, ...found.filter((g): g is Graph => g !== undefined && !('failed' in g))],
-      tagScope(project, reader),
-    );
+    const graphs = [...listing, ...found.filter((g): g is Graph => g !== undefined && !('failed' in g))];
+    const resolved = resolveProject(project, graphs, tagScope(project, reader));
     const unread = new Map(
       missing.flatMap((id, i) => (found[i] && 'failed' in found[i] ? [[id, found[i].failed]] : [])),
     );
@@ -66,7 +65,14 @@ export async function readProject(project: ProjectConfig, reader: ProjectReader)
         ...resolved.byTag,
       });
     }
-    return { client, targets: resolved.targets.map((t) => withUnread(t, unread)), listed: listing.length };
+    // A configured id whose read failed may still exist: no window is closed while that is unknown.
+    const liveIds = unread.size > 0 ? undefined : new Set(graphs.map((g) => g.id));
+    return {
+      client,
+      targets: resolved.targets.map((t) => withUnread(t, unread)),
+      listed: listing.length,
+      liveIds,
+    };
   } catch (error) {
     const { errorCode, message } = errorFields(error);
     reader.log.error('project failed', { projectId: project.projectId, errorCode, error: message });

@@ -276,9 +276,8 @@ async function actOnProjects(
       await Promise.all(
         projects.map((project) => {
           const targets = selected.filter((t) => t.project === project);
-          const { client, listed: size } = byProject.get(project)!;
           return isolated(project, targets.map(entryOf), log, () =>
-            actOnProject(targets, client, context, size),
+            actOnProject(targets, byProject.get(project)!, context),
           ).then(settled);
         }),
       )
@@ -291,10 +290,10 @@ async function actOnProjects(
       projects.map(async (project) => {
         // readProject turns its own failures into failed targets; what it read (tag-selected
         // graphs included) is what a failure after it must answer for.
-        const { client, targets, listed } = await read(project);
-        progress?.listed(targets.length);
-        return isolated(project, targets.map(entryOf), log, () =>
-          actOnProject(targets, client, context, listed),
+        const view = await read(project);
+        progress?.listed(view.targets.length);
+        return isolated(project, view.targets.map(entryOf), log, () =>
+          actOnProject(view.targets, view, context),
         ).then(settled);
       }),
     )

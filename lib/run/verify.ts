@@ -18,6 +18,8 @@ export interface PollSettings {
   /** First wait before listing again; doubles up to maxDelayMs. */
   readonly initialDelayMs: number;
   readonly maxDelayMs: number;
+  /** Waits before each read of a graph's state after an ambiguous answer (default: over 6 s). */
+  readonly lookMs?: readonly number[] | undefined;
 }
 
 export const DEFAULT_POLL: PollSettings = { initialDelayMs: 2_000, maxDelayMs: 15_000 };
@@ -139,7 +141,11 @@ async function explain(
       ? `the graph is ${graph.state.kind} (status ${graph.status})`
       : 'the graph is no longer listed';
   if (job.jobId === undefined) {
-    return { jobStatus: 'failed', failReason: `${seen}, and the job id is unknown (its answer was lost)` };
+    // GES may show a new state late: without a job to read, the next run decides from the state.
+    return {
+      jobStatus: 'running',
+      note: `${seen}, and the job id is unknown: the next run decides from its state`,
+    };
   }
   try {
     const read = await client.getJob(projectId, job.graphId, job.jobId, { deadline });

@@ -171,7 +171,7 @@ describe('a schedule with startGraphs', () => {
   it('fails a start whose job fails, and keeps the window so that a later run tries again', async () => {
     const w = await start({ 0: '200' });
     await w.invoke(scheduled, { now: MONDAY_NIGHT });
-    w.sandbox.updateGraph(P, id(0), { stopJob: 'failed', failReason: 'no resources in the zone' });
+    w.sandbox.updateGraph(P, id(0), { startJob: 'failed', startFailReason: 'no resources in the zone' });
     const morning = await w.invoke(scheduled, { now: TUESDAY_MORNING });
     expect(resultOf(morning.summary, 0)).toMatchObject({
       outcome: 'failed',
@@ -224,7 +224,7 @@ describe('what the ledger must not let happen', () => {
   it('closes the window of a start still running at the deadline, so a later hand stop is never undone', async () => {
     const w = await start({ 0: '200' });
     await w.invoke(scheduled, { now: MONDAY_NIGHT });
-    w.sandbox.updateGraph(P, id(0), { stopJob: 'never' });
+    w.sandbox.updateGraph(P, id(0), { startJob: 'never' });
     const morning = await w.invoke(scheduled, { now: TUESDAY_MORNING, remainingMs: 1_500 });
     expect(resultOf(morning.summary, 0)).toMatchObject({ outcome: 'started', jobStatus: 'running' });
     expect(await windowsOf(w, 0)).toEqual([expect.objectContaining({ endedBy: 'start' })]);

@@ -40,7 +40,7 @@ describe.each(['v1', 'v2'] as const)('Class: GesClient against the sandbox (%s)'
     const c = client(version);
     expect((await c.getGraph(P1, 'g-running')).state).toEqual({ kind: 'running' });
     expect((await c.getGraph(P1, 'g-importing')).state).toMatchObject({ kind: 'busy' });
-    await expect(c.getGraph(P1, 'g-missing')).rejects.toMatchObject({ status: 404, gesCode: 'GES.7000' });
+    await expect(c.getGraph(P1, 'g-missing')).rejects.toMatchObject({ status: 400, gesCode: 'GES.7000' });
   });
 
   it('reads tags, size index and replicas in listings and details (v1.0 sends Key/Value)', async () => {

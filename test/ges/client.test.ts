@@ -41,11 +41,16 @@ function answerLikeGes(req: SeenRequest, res: import('node:http').ServerResponse
   const path = req.url.split('?')[0]!;
   const body = path.endsWith('/status')
     ? { job_id: 'job-1', status: 'success' }
-    : req.method === 'POST'
-      ? { jobId: 'job-1' }
-      : path.endsWith('/graphs')
-        ? { graphCount: 1, graphs: [{ id: G, name: 'g', status: '200' }] }
-        : { graph: { id: G, name: 'fraud-detection', status: '200' } };
+    : path.endsWith('/graphs/jobs')
+      ? {
+          job_count: 1,
+          job_list: [{ job_id: 'job-1', status: 'success', job_type: 'StopGraph', related_graph: 'g' }],
+        }
+      : req.method === 'POST'
+        ? { jobId: 'job-1' }
+        : path.endsWith('/graphs')
+          ? { graphCount: 1, graphs: [{ id: G, name: 'g', status: '200' }] }
+          : { graph: { id: G, name: 'fraud-detection', status: '200' } };
   json(res, 200, body);
 }
 
@@ -56,13 +61,15 @@ const calls = {
   start: (c: GesClient) => c.startGraph(P, G),
   'start from a backup': (c: GesClient) => c.startGraph(P, G, { backupId: 'b-1' }),
   job: (c: GesClient) => c.getJob(P, G, 'job-1'),
+  'job centre': (c: GesClient) => c.listJobs(P, 'g 1', new Date('2026-12-07T02:00:00.250Z')),
 };
 
 describe('Class: GesClient › paths', () => {
   it.each([
     ['v1', 'list', 'GET', `/v1.0/${P}/graphs?offset=0&limit=100`, ''],
     ['v1', 'get', 'GET', `/v1.0/${P}/graphs/${G}`, ''],
-    ['v1', 'stop', 'POST', `/v1.0/${P}/graphs/${G}/action?action_id=stop`, '{}'],
+    // No body on a v1.0 stop, as Huawei's SDK sends it.
+    ['v1', 'stop', 'POST', `/v1.0/${P}/graphs/${G}/action?action_id=stop`, ''],
     ['v1', 'start', 'POST', `/v1.0/${P}/graphs/${G}/action?action_id=start`, '{}'],
     [
       'v1',
@@ -78,6 +85,13 @@ describe('Class: GesClient › paths', () => {
     ['v2', 'start', 'POST', `/v2/${P}/graphs/${G}/start`, '{}'],
     ['v2', 'start from a backup', 'POST', `/v2/${P}/graphs/${G}/start`, '{"graph_backup_id":"b-1"}'],
     ['v2', 'job', 'GET', `/v2/${P}/graphs/${G}/jobs/job-1/status`, ''],
+    [
+      'v2',
+      'job centre',
+      'GET',
+      `/v2/${P}/graphs/jobs?graph_name=g%201&start_time=2026-12-07T02%3A00%3A00&offset=0&limit=100`,
+      '',
+    ],
   ] as const)('%s %s → %s %s', async (version, call, method, url, body) => {
     await calls[call](client(version));
     expect(server.requests.map((r) => [r.method, r.url, r.body])).toEqual([[method, url, body]]);

@@ -33,16 +33,17 @@ const decide = (
 
 describe('Function: decideRetry', () => {
   it.each([
-    // failure, GET (idempotent), POST (stop/start)
-    [http(408), 'retry', 'retry'],
+    // failure, GET (idempotent), POST (stop/start): a POST is sent again only when the answer
+    // proves it was not carried out; a 408, 5xx or GES.7005/7006 may come after GES acted.
+    [http(408), 'retry', 'outcome-unknown'],
     [http(429), 'retry', 'retry'],
-    [http(503), 'retry', 'retry'],
+    [http(503), 'retry', 'outcome-unknown'],
     [http(500), 'retry', 'outcome-unknown'],
     [http(502), 'retry', 'outcome-unknown'],
     [http(504), 'retry', 'outcome-unknown'],
-    [http(500, 'GES.7005'), 'retry', 'retry'],
+    [http(500, 'GES.7005'), 'retry', 'outcome-unknown'],
     [http(500, 'GES.7006'), 'retry', 'outcome-unknown'],
-    [http(400, 'GES.7006'), 'retry', 'throw'],
+    [http(400, 'GES.7006'), 'retry', 'outcome-unknown'],
     [http(501), 'throw', 'outcome-unknown'],
     [http(400, 'GES.7001'), 'throw', 'throw'],
     [http(401), 'throw', 'throw'],
@@ -127,7 +128,7 @@ describe('Function: decideRetry', () => {
   it('waits as long as Retry-After says for a 503, when it fits before the deadline', () => {
     const input = {
       attempt: 1,
-      idempotent: false,
+      idempotent: true,
       now: 0,
       startedAt: 0,
       random: () => 0,

@@ -19,7 +19,35 @@ describe('Function: isOpenAt', () => {
     { name: 'an open window, before it began', w: window('20:00'), at: '19:00', open: false },
   ])('$name: $open', ({ w, at, open }) => {
     expect(isOpenAt(w, t(at))).toBe(open);
-    expect(openAt([w], t(at))).toEqual(open ? [w] : []);
+  });
+});
+
+describe('Function: openAt', () => {
+  const full = (more: Partial<LedgerWindow>): LedgerWindow => ({
+    projectId: 'p',
+    graphId: 'g',
+    key: { graph: 'p/g', stoppedAt: '2026-03-02T20:00:00Z' },
+    runId: 'r',
+    schedule: 's',
+    stoppedAt: t('20:00'),
+    ...more,
+  });
+
+  it('shows a window as it stood: its end, a later confirmation and a later start not yet known', () => {
+    const later = full({
+      confirmedAt: t('20:01'),
+      startedAt: t('22:00'),
+      startJobId: 'j',
+      startAttempts: 1,
+      endedAt: t('22:01'),
+      endedBy: 'start',
+    });
+    expect(openAt([later], t('20:00'))).toEqual([full({ pending: true })]);
+    expect(openAt([later], t('21:00'))).toEqual([full({ confirmedAt: t('20:01') })]);
+    expect(openAt([later], t('22:00'))).toEqual([
+      full({ confirmedAt: t('20:01'), startedAt: t('22:00'), startJobId: 'j', startAttempts: 1 }),
+    ]);
+    expect(openAt([later], t('22:01'))).toEqual([]);
   });
 });
 
@@ -41,6 +69,13 @@ describe('Function: ledgerAsOf', () => {
     closeWindow: async () => {
       throw new Error('unused');
     },
+    updateWindow: async () => {
+      throw new Error('unused');
+    },
+    discardPending: async () => {
+      throw new Error('unused');
+    },
+    openWindowsOf: async () => open,
     openWindows: async () => new Map([[`${ref.projectId}/g`, { ok: true, windows: open }]]),
     windows: async (from, to) => ({
       windows: all.filter((w) => w.stoppedAt < to && (w.endedAt === undefined || w.endedAt > from)),
@@ -61,6 +96,16 @@ describe('Function: ledgerAsOf', () => {
     expect(read.get(`${ref.projectId}/g`)).toMatchObject({ ok: true, windows: [{ stoppedAt: t('20:00') }] });
     const before = await ledgerAsOf(fake([], all), t('19:30'), t('23:00')).openWindows([ref]);
     expect(before.get(`${ref.projectId}/g`)).toEqual({ ok: true, windows: [] });
+  });
+
+  it('reads a project’s open windows the same way', async () => {
+    const all = [stored('18:00', '19:00'), stored('20:00', '22:00')];
+    expect(
+      await ledgerAsOf(fake([], all), t('21:00'), t('23:00')).openWindowsOf(ref.projectId),
+    ).toMatchObject([{ stoppedAt: t('20:00') }]);
+    expect(
+      await ledgerAsOf(fake([stored('20:00')], []), t('19:00'), t('18:00')).openWindowsOf(ref.projectId),
+    ).toEqual([]);
   });
 
   it('never writes', async () => {

@@ -58,6 +58,9 @@ describe('Ledger: opening a window', () => {
       sizeIndex: { S: '4' },
       replication: { N: '3' },
       graphName: { S: 'fraud-detection' },
+      // In the index of open windows, and expiring 400 days after it opened while open.
+      openIn: { S: PROJECT },
+      expiresAt: { N: String(Date.parse('2026-03-02T20:00:05.000Z') / 1000 + RETENTION_DAYS * 86_400) },
     });
   });
 
@@ -65,7 +68,14 @@ describe('Ledger: opening a window', () => {
     const ledger = await fixture.ledger();
     await ledger.openWindow(stop());
     const item = await rawItem(ledger.table, `${PROJECT}/${GRAPH}`, '2026-03-02T20:00:05.000Z');
-    expect(Object.keys(item ?? {}).sort()).toEqual(['graph', 'runId', 'schedule', 'stoppedAt']);
+    expect(Object.keys(item ?? {}).sort()).toEqual([
+      'expiresAt',
+      'graph',
+      'openIn',
+      'runId',
+      'schedule',
+      'stoppedAt',
+    ]);
   });
 
   it('is found by openWindows with its parsed fields', async () => {
@@ -191,5 +201,69 @@ describe('Ledger: openWindows', () => {
       message: expect.stringContaining('yesterday evening'),
     });
     expect(result.get(`${PROJECT}/${OTHER}`)).toMatchObject({ ok: true, windows: [{ graphId: OTHER }] });
+  });
+});
+
+describe('Ledger: write-ahead, confirmation, starts and the index of open windows', () => {
+  const key = `${PROJECT}/${GRAPH}`;
+  const stoppedAt = '2026-03-02T20:00:05.000Z';
+
+  it('a pending window is confirmed: pending goes, confirmedAt and the job come', async () => {
+    const ledger = await fixture.ledger();
+    const { window } = await ledger.openWindow(stop({ pending: true }));
+    expect(window).toMatchObject({ pending: true, confirmedAt: undefined });
+    await ledger.updateWindow(window, { jobId: 'job-9', confirmedAt: at('2026-03-02T20:01:00.000Z') });
+    const read = (await ledger.openWindows([{ projectId: PROJECT, graphId: GRAPH }])).get(key);
+    expect(read?.ok).toBe(true);
+    const [opened] = read?.ok ? read.windows : [];
+    expect(opened).toMatchObject({
+      pending: undefined,
+      jobId: 'job-9',
+      confirmedAt: at('2026-03-02T20:01:00.000Z'),
+    });
+  });
+
+  it('records a start and forgets it again', async () => {
+    const ledger = await fixture.ledger();
+    const { window } = await ledger.openWindow(stop());
+    await ledger.updateWindow(window, {
+      start: { startedAt: at('2026-03-03T06:00:10Z'), jobId: 'job-s', attempts: 2 },
+    });
+    expect(await rawItem(ledger.table, key, stoppedAt)).toMatchObject({
+      startedAt: { S: '2026-03-03T06:00:10.000Z' },
+      startJobId: { S: 'job-s' },
+      startAttempts: { N: '2' },
+    });
+    await ledger.updateWindow(window, { clearStart: true });
+    const item = await rawItem(ledger.table, key, stoppedAt);
+    expect(Object.keys(item ?? {})).not.toEqual(expect.arrayContaining(['startedAt']));
+    expect(item?.startJobId).toBeUndefined();
+  });
+
+  it('does not update a closed window', async () => {
+    const ledger = await fixture.ledger();
+    const { window } = await ledger.openWindow(stop());
+    await ledger.closeWindow(window, { endedAt: at('2026-03-03T06:00:00Z'), endedBy: 'start' });
+    expect(await ledger.updateWindow(window, { jobId: 'late' })).toBe('missing');
+  });
+
+  it('discards a pending window of its own run only', async () => {
+    const ledger = await fixture.ledger();
+    const { window } = await ledger.openWindow(stop({ pending: true }));
+    await ledger.discardPending({ ...window, runId: 'another-run' });
+    expect(await rawItem(ledger.table, key, stoppedAt)).toBeDefined();
+    await ledger.discardPending(window);
+    expect(await rawItem(ledger.table, key, stoppedAt)).toBeUndefined();
+  });
+
+  it("lists a project's open windows from the index, and a closed one leaves it", async () => {
+    const ledger = await fixture.ledger();
+    const first = await ledger.openWindow(stop({ pending: true }));
+    await ledger.openWindow(stop({ graphId: OTHER }));
+    await ledger.openWindow(stop({ projectId: 'fedcba9876543210fedcba9876543210' }));
+    expect((await ledger.openWindowsOf(PROJECT)).map((w) => w.graphId).sort()).toEqual([GRAPH, OTHER].sort());
+    await ledger.closeWindow(first.window, { endedAt: at('2026-03-03T00:00:00Z'), endedBy: 'stop-failed' });
+    expect((await ledger.openWindowsOf(PROJECT)).map((w) => w.graphId)).toEqual([OTHER]);
+    expect(await rawItem(ledger.table, key, stoppedAt)).toMatchObject({ endedBy: { S: 'stop-failed' } });
   });
 });

@@ -10,6 +10,7 @@ import {
   parseFaultFlag,
   UsageError,
 } from '../../sandbox/cli-args.js';
+import { withFailingStarts } from '../../sandbox/cli-night.js';
 import { helpText } from '../../sandbox/cli-text.js';
 import { loadFixture } from '../../sandbox/fixture.js';
 import { TestClient, waitFor } from './test-client.js';
@@ -24,6 +25,7 @@ describe('sandbox CLI: arguments', () => {
       host: '127.0.0.1',
       port: DEFAULT_PORT,
       faults: [],
+      failStarts: [],
       quiet: false,
       ledgerPort: 8732,
     });
@@ -63,6 +65,12 @@ describe('sandbox CLI: arguments', () => {
       },
     },
     { argv: ['--latency', '250', '-q'], expected: { latencyMs: 250, quiet: true } },
+    { argv: ['--read-lag', '3000'], expected: { readLagMs: 3000 } },
+    { argv: ['--start-job-ms', '180000'], expected: { startJobDurationMs: 180_000 } },
+    {
+      argv: ['--fail-starts', 'g1,g2', '--fail-starts', 'g3'],
+      expected: { failStarts: ['g1', 'g2', 'g3'] },
+    },
   ])('reads $argv', ({ argv, expected }) => {
     expect(parseCliArgs(argv)).toMatchObject({ kind: 'serve', ...expected });
   });
@@ -91,6 +99,9 @@ describe('sandbox CLI: arguments', () => {
     },
     { argv: ['--fault', 'stop'], message: /--fault 'stop': the effect is/ },
     { argv: ['--latency', '-5'], message: /--latency/ },
+    { argv: ['--read-lag', 'soon'], message: /--read-lag must be a whole number/ },
+    { argv: ['--start-job-ms', '1.5'], message: /--start-job-ms must be a whole number/ },
+    { argv: ['--fail-starts', 'g1,,g2'], message: /--fail-starts takes graph ids separated by commas/ },
   ])('refuses $argv with a usage error (exit 2)', ({ argv, message }) => {
     expect(() => parseCliArgs(argv)).toThrow(message);
     expect(() => parseCliArgs(argv)).toThrow(UsageError);
@@ -111,12 +122,30 @@ describe('sandbox CLI: arguments', () => {
     { flag: 'any:hang', rule: { effect: { type: 'hang' } } },
     { flag: 'stop:lose-answer', rule: { kinds: ['stop'], effect: { type: 'lose-answer' } } },
     { flag: 'job:malformed', rule: { kinds: ['job'], effect: { type: 'malformed' } } },
+    { flag: 'stop:acted:503', rule: { kinds: ['stop'], effect: { type: 'acted-status', status: 503 } } },
+    {
+      flag: 'start:acted:400:GES.7006@0.5',
+      rule: {
+        kinds: ['start'],
+        rate: 0.5,
+        effect: { type: 'acted-status', status: 400, gesCode: 'GES.7006' },
+      },
+    },
+    {
+      flag: 'stop/g1:lose-answer',
+      rule: { kinds: ['stop'], graphIds: ['g1'], effect: { type: 'lose-answer' } },
+    },
+    {
+      flag: 'get/g1,g2:500',
+      rule: { kinds: ['get'], graphIds: ['g1', 'g2'], effect: { type: 'status', status: 500 } },
+    },
+    { flag: 'jobs:503', rule: { kinds: ['jobs'], effect: { type: 'status', status: 503 } } },
   ])('reads --fault $flag', ({ flag, rule }) => {
     expect(parseFaultFlag(flag)).toEqual(rule);
   });
 
   it.each([
-    { flag: 'stopp:503', message: /kinds are list, get, stop, start, job, any/ },
+    { flag: 'stopp:503', message: /kinds are list, get, stop, start, job, jobs, any/ },
     { flag: 'stop:200', message: /HTTP status 400\.\.599/ },
     { flag: 'stop:explode', message: /the effect is/ },
     { flag: 'stop:reset:GES.7003', message: /a GES code goes only with an HTTP status/ },
@@ -124,9 +153,33 @@ describe('sandbox CLI: arguments', () => {
     { flag: 'stop:503@', message: /the rate/ },
     { flag: 'stop:503@0.1@0.2', message: /more than one @/ },
     { flag: 'stop:400:GES.7003:x', message: /too many parts/ },
+    { flag: 'stop:acted:reset', message: /acted takes an HTTP status/ },
+    { flag: 'stop:acted', message: /acted takes an HTTP status/ },
+    { flag: 'stop/g1/g2:503', message: /more than one \// },
+    { flag: 'stop/:503', message: /graph ids after \/ are separated by commas/ },
   ])('refuses --fault $flag, showing the expected form', ({ flag, message }) => {
     expect(() => parseFaultFlag(flag)).toThrow(message);
-    expect(() => parseFaultFlag(flag)).toThrow(/expected KINDS:EFFECT\[:GESCODE\]\[@RATE\]/);
+    expect(() => parseFaultFlag(flag)).toThrow(
+      /expected KINDS\[\/GRAPHS\]:\[acted:\]EFFECT\[:GESCODE\]\[@RATE\]/,
+    );
+  });
+});
+
+describe('sandbox CLI: --fail-starts', () => {
+  const graphs = [
+    { projectId: 'p', id: 'g1', name: 'one', status: '900' },
+    { projectId: 'p', id: 'g2', name: 'two', status: '900' },
+  ];
+
+  it("makes the named graphs' start jobs fail and leaves the others alone", () => {
+    expect(withFailingStarts(graphs, ['g2']).map((g) => g.startJob)).toEqual([undefined, 'failed']);
+  });
+
+  it('refuses a graph id the fixture does not have, with a usage error', () => {
+    expect(() => withFailingStarts(graphs, ['g1', 'g9'])).toThrow(
+      /--fail-starts: no graph g9 in the fixture/,
+    );
+    expect(() => withFailingStarts(graphs, ['g9'])).toThrow(UsageError);
   });
 });
 

@@ -45,7 +45,46 @@ describe('sandbox fixtures', () => {
     });
   });
 
+  it('reads the bad-night settings: acted-status faults, start jobs, read lag', () => {
+    const text = [
+      'accounts: [{ak: A, sk: S}]',
+      'graphs:',
+      `  - {projectId: '${PROJECT}', id: g, name: n, status: 900, startJob: failed, startFailReason: quota, readLagMs: 10}`,
+      'startJobDurationMs: 120000',
+      'readLagMs: 3000',
+      'faults:',
+      '  - {kinds: [stop, jobs], graphIds: [g], effect: {type: acted-status, status: 503, gesCode: GES.7005}}',
+    ].join('\n');
+    expect(parseFixture(text, 'f')).toMatchObject({
+      graphs: [{ startJob: 'failed', startFailReason: 'quota', readLagMs: 10 }],
+      startJobDurationMs: 120_000,
+      readLagMs: 3000,
+      faults: [
+        {
+          kinds: ['stop', 'jobs'],
+          graphIds: ['g'],
+          effect: { type: 'acted-status', status: 503, gesCode: 'GES.7005' },
+        },
+      ],
+    });
+  });
+
   it.each([
+    {
+      problem: 'a start job outcome it does not know',
+      text: `accounts: [{ak: A, sk: S}]\ngraphs: [{projectId: '${PROJECT}', id: g, name: n, status: 900, startJob: maybe}]`,
+      message: /graphs\.0\.startJob/,
+    },
+    {
+      problem: 'a negative read lag',
+      text: 'accounts: [{ak: A, sk: S}]\ngraphs: []\nreadLagMs: -1',
+      message: /readLagMs/,
+    },
+    {
+      problem: 'an acted-status without a status',
+      text: 'accounts: [{ak: A, sk: S}]\ngraphs: []\nfaults: [{effect: {type: acted-status}}]',
+      message: /faults\.0\.effect\.status/,
+    },
     { problem: 'no accounts', text: 'accounts: []\ngraphs: []', message: /accounts: at least one account/ },
     {
       problem: 'a short project id',

@@ -168,11 +168,11 @@ describe('GesSandbox: stopping and starting', () => {
     },
     { name: "another graph's job", graph: 'g-failing', job: (id: string) => id, code: 'GES.7007' },
     { name: 'a job of an unknown graph', graph: 'nope', job: (id: string) => id, code: 'GES.7000' },
-  ])('answers $name with 404 $code', async ({ graph, job, code }) => {
+  ])("answers $name with 400 $code, as Huawei's error table has it", async ({ graph, job, code }) => {
     const { client } = await setup();
     const jobId = jobIdOf((await client.call(paths.v2.stop(P1, 'g-running'))).json);
     const res = await client.call(paths.v2.job(P1, graph, job(jobId)));
-    expect(res).toMatchObject({ status: 404, json: { error_code: code } });
+    expect(res).toMatchObject({ status: 400, json: { error_code: code } });
   });
 
   it('lets a test change a graph behind the client: setting status abandons its job', async () => {

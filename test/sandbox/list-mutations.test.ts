@@ -87,7 +87,7 @@ describe('GesSandbox: a listing that changes between pages', () => {
     const { sandbox, client } = await setup();
     sandbox.removeGraph(P1, 'g-running');
     expect(await client.call(paths.v1.get(P1, 'g-running'))).toMatchObject({
-      status: 404,
+      status: 400,
       json: { errorCode: 'GES.7000' },
     });
     sandbox.addGraph({ projectId: P1, id: 'g-new', name: 'new', status: '900' }, 0);
@@ -100,13 +100,13 @@ describe('GesSandbox: a listing that changes between pages', () => {
     );
   });
 
-  it("lets a deleted graph's stop job answer 404 GES.7000 like the graph", async () => {
+  it("lets a deleted graph's stop job answer 400 GES.7000 like the graph", async () => {
     const { sandbox, client } = await setup();
     const stop = await client.call(paths.v2.stop(P1, 'g-running'));
     const jobId = (stop.json as { job_id: string }).job_id;
     sandbox.removeGraph(P1, 'g-running');
     expect(await client.call(paths.v2.job(P1, 'g-running', jobId))).toMatchObject({
-      status: 404,
+      status: 400,
       json: { error_code: 'GES.7000' },
     });
   });

@@ -182,8 +182,8 @@ describe('GesSandbox: listing graphs', () => {
       version: 'v2',
       body: { error_code: 'GES.7000', error_msg: 'The graph does not exist or has been deleted.' },
     },
-  ] as const)('answers an unknown graph in $version with 404 GES.7000', async ({ version, body }) => {
+  ] as const)('answers an unknown graph in $version with 400 GES.7000', async ({ version, body }) => {
     const { client } = await setup();
-    expect(await client.call(paths[version].get(P1, 'nope'))).toMatchObject({ status: 404, json: body });
+    expect(await client.call(paths[version].get(P1, 'nope'))).toMatchObject({ status: 400, json: body });
   });
 });

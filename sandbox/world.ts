@@ -14,7 +14,7 @@ import { type DynamoLedger, dynamoLedger } from '../lib/ledger/dynamo.js';
 import type { Ledger } from '../lib/ledger/types.js';
 import { type LogEntry, memoryLog } from '../lib/log.js';
 import type { PauseOutput } from '../lib/pause/action.js';
-import { type DynamoPauseStore, dynamoPauseStore } from '../lib/pause/store.js';
+import { type DynamoPauseStore, dynamoPauseStore, type PauseStore } from '../lib/pause/store.js';
 import { isSavingsReport, type SavingsReport } from '../lib/report/types.js';
 import type { Summary } from '../lib/run/types.js';
 import type { PollSettings } from '../lib/run/verify.js';
@@ -75,6 +75,8 @@ export interface InvokeOverrides {
   defaultSecret?: string;
   /** Another ledger for this run (a broken one), or undefined for none. */
   ledger?: Ledger | undefined;
+  /** Another store of the pause for this run (a broken one), or undefined for none. */
+  pauses?: PauseStore | undefined;
 }
 
 export interface World {
@@ -156,7 +158,7 @@ export async function startWorld(options: WorldOptions): Promise<World> {
           poll: overrides.poll ?? FAST_POLL,
           transportOptions: { ...FAST_RETRY, ...overrides.transportOptions },
           ledger: 'ledger' in overrides ? overrides.ledger : ledger,
-          pauses,
+          pauses: 'pauses' in overrides ? overrides.pauses : pauses,
         });
         if (isSavingsReport(output)) report = output;
         else if (!isSummary(output)) pause = output;

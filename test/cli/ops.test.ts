@@ -1,10 +1,11 @@
 /** `npm run invoke`: rehearsing with --at, progress on a terminal, pause output, and one line per unreadable project. */
 import { afterEach, describe, expect, it } from 'vitest';
 import { RunProgress } from '../../lib/run/progress.js';
+import type { Summary } from '../../lib/run/types.js';
 import { makeUuid } from '../../sandbox/server.js';
 import { startWorld, TEST_AK, TEST_SK, type World } from '../../sandbox/world.js';
 import { parseCliArgs } from '../../scripts/cli/args.js';
-import { pauseText } from '../../scripts/cli/format.js';
+import { pauseText, resultTable, verdict } from '../../scripts/cli/format.js';
 import { type CliIo, main } from '../../scripts/cli/main.js';
 import { progressLine, startTicker } from '../../scripts/cli/progress.js';
 
@@ -230,5 +231,53 @@ describe('pause output', () => {
     });
     expect(await main([event], f.io)).toBe(2);
     expect(f.err()).toContain('LEDGER_TABLE is not set');
+  });
+});
+
+describe('resultTable: a plan', () => {
+  const summary = (more: Partial<Summary>): Summary => ({
+    runId: 'run-1',
+    action: 'plan',
+    dryRun: false,
+    at: '2026-12-07T06:05:00.000Z',
+    results: [
+      {
+        projectId: P,
+        graphId: undefined,
+        graphName: 'a',
+        schedule: 'nightly',
+        offHours: false,
+        holiday: false,
+      },
+    ],
+    counts: {
+      stopped: 0,
+      alreadyStopped: 0,
+      skipped: 0,
+      failed: 0,
+      wouldStop: 0,
+      started: 0,
+      alreadyRunning: 0,
+      wouldStart: 0,
+    },
+    ...more,
+  });
+
+  it('keeps the note that tag-selected graphs are not shown', () => {
+    const note =
+      'plan reads the configuration only: graphs that project x selects by their scheduleTag are not shown';
+    expect(resultTable(summary({ note }))).toMatch(new RegExp(`\\nnote: ${note}\\n$`));
+    expect(resultTable(summary({}))).not.toContain('note:');
+  });
+
+  it('says in its verdict when a pause holds at that instant', () => {
+    const paused = {
+      until: '2026-12-28T08:00:00.000Z',
+      reason: 'holiday freeze',
+      pausedAt: '2026-12-18T16:00:00.000Z',
+    };
+    expect(verdict(summary({ paused }))).toContain(
+      '\npaused until 2026-12-28T08:00:00.000Z (holiday freeze), set 2026-12-18T16:00:00.000Z: scheduled runs stop and start nothing until then',
+    );
   });
 });

@@ -166,6 +166,20 @@ describe('pause and resume, without a deploy', () => {
     expect(again.pause?.previous).toBeUndefined();
   });
 
+  it('goes on when the pause cannot be read (stops never depend on the ledger), and fails loudly', async () => {
+    const w = await start();
+    const broken = {
+      table: 'broken',
+      read: () => Promise.reject(new Error('access denied')),
+      set: () => Promise.reject(new Error('unused')),
+      clear: () => Promise.reject(new Error('unused')),
+    };
+    const night = await w.invoke(scheduled, { now: MONDAY_NIGHT, pauses: broken });
+    expect(outcomes(night.summary)).toMatchObject({ 'g-0': 'stopped', 'g-1': 'stopped' });
+    expect(night.summary?.ledgerErrors?.[0]).toContain('the pause could not be read: access denied');
+    expect(String(night.error)).toContain('the pause could not be read');
+  });
+
   it('refuses pause and resume without a ledger table', async () => {
     world = await startWorld({
       graphs: [],

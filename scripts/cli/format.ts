@@ -108,9 +108,12 @@ export function resultTable(summary: Summary): string {
           r.message ?? '',
         ]),
   );
-  return renderTable(
-    ['graph', 'project', 'outcome', 'reason / job id', 'job', 'message'],
-    rows.map((row) => row.map((cell, i) => (i === 5 ? cut(cell, MESSAGE_WIDTH) : cell))),
+  const note = summary.note === undefined ? '' : `note: ${summary.note}\n`;
+  return (
+    renderTable(
+      ['graph', 'project', 'outcome', 'reason / job id', 'job', 'message'],
+      rows.map((row) => row.map((cell, i) => (i === 5 ? cut(cell, MESSAGE_WIDTH) : cell))),
+    ) + note
   );
 }
 

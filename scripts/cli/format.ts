@@ -218,14 +218,28 @@ export function failureReport(summary: Summary): string {
  * since one problem explains them all.
  */
 export function projectFailures(summary: Summary): string {
-  const failed = failedResults(summary);
-  const lines = byProject(failed).map((rs) =>
-    projectFailure(rs)
-      ? `  - ${rs[0]!.errorCode ?? 'unknown error'}: ${projectMessage(rs[0]!)} (${projectGraphs(rs)})`
-      : `  - ${rs.length} graph${rs.length === 1 ? '' : 's'} of project ${rs[0]!.projectId}: ${rs[0]!.message ?? ''}`,
+  const projects = byProject(failedResults(summary));
+  // Projects that failed the same way (the same missing credentials) share one entry.
+  const same = new Map<string, { code: string; why: string; who: string[] }>();
+  for (const rs of projects) {
+    const first = rs[0]!;
+    const prefix = `project ${first.projectId}: `;
+    const whole = projectFailure(rs) ? projectMessage(first)! : (first.message ?? '');
+    const why = whole.startsWith(prefix) ? whole.slice(prefix.length) : whole;
+    const code = first.errorCode ?? 'unknown error';
+    const key = `${code}\n${why}`;
+    const entry = same.get(key) ?? { code, why, who: [] };
+    entry.who.push(
+      `${first.projectId} (${projectFailure(rs) ? projectGraphs(rs) : `${graphCount(rs)} graphs`})`,
+    );
+    same.set(key, entry);
+  }
+  const lines = [...same.values()].map(
+    ({ code, why, who }) =>
+      `  - ${code}: ${why}\n      project${who.length === 1 ? '' : 's'} ${who.join(', ')}`,
   );
-  const projects = lines.length;
-  return `no project could be read (${projects} project${projects === 1 ? '' : 's'}):\n${lines.join('\n')}\n`;
+  const n = projects.length;
+  return `no project could be read (${n} project${n === 1 ? '' : 's'}):\n${lines.join('\n')}\n`;
 }
 
 const MAX_NAMES = 10;

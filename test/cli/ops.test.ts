@@ -182,18 +182,19 @@ describe('progress on a terminal', () => {
   });
 });
 
-describe('main: missing credentials are one problem, said once per project', () => {
-  it('prints one line per project, counts no tag pseudo-row as a graph, and exits 2', async () => {
+describe('main: missing credentials are one problem, said once', () => {
+  it('prints it once with the projects it stopped, counts no tag pseudo-row as a graph, and exits 2', async () => {
     const w = await start({ tagged: true });
     const f = fake(w, {}, { HUAWEICLOUD_SDK_AK: undefined, HUAWEICLOUD_SDK_SK: undefined });
     expect(await main(['{"dryRun":true}'], f.io)).toBe(2);
     const out = f.out();
     expect(out).toContain('no project could be read (2 projects)');
-    expect(out).toContain(`CREDENTIALS: project ${P}: `);
-    expect(out).toContain('(all 3 graphs)');
-    expect(out).toContain('(all 1 graph and the graphs its scheduleTag selects)');
+    expect(out).toContain('  - CREDENTIALS: Credentials from the environment: no credentials');
+    expect(out).toContain(
+      `projects ${P} (all 3 graphs), ${Q} (all 1 graph and the graphs its scheduleTag selects)`,
+    );
     expect(out).not.toContain('graphs failed');
-    expect(out.trim().split('\n').length).toBeLessThanOrEqual(3);
+    expect(out.trim().split('\n')).toHaveLength(3);
     expect(f.err()).toContain('no project had usable credentials');
   });
 });

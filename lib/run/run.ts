@@ -11,21 +11,14 @@ import type { Ledger } from '../ledger/types.js';
 import type { Log } from '../log.js';
 import type { PauseStore } from '../pause/store.js';
 import type { Config, ProjectConfig } from '../schedule/config.js';
-import { isSkipped } from '../schedule/offhours.js';
 import { actOnProject, type Context } from './execute.js';
 import { pauseAt, pausedRun } from './paused.js';
+import { planAction } from './plan-action.js';
 import type { RunProgress } from './progress.js';
 import { type ReadProject, readProject } from './project.js';
 import { errorFields, logResult, summarize } from './report.js';
-import { configuredTargets, projectsInScope, type ResolvedTarget, selectTargets } from './targets.js';
-import {
-  type GraphResult,
-  Outcome,
-  type PlanResult,
-  type RequestStats,
-  type RunRequest,
-  type Summary,
-} from './types.js';
+import { projectsInScope, type ResolvedTarget, selectTargets } from './targets.js';
+import { type GraphResult, Outcome, type RequestStats, type RunRequest, type Summary } from './types.js';
 import type { PollSettings } from './verify.js';
 import { ScheduleWindows } from './windows.js';
 
@@ -53,6 +46,8 @@ export interface RunDependencies {
 /** Distinct ledger problems kept in the summary: the first few say what is wrong. */
 const MAX_LEDGER_ERRORS = 5;
 
+export { planAll } from './plan-action.js';
+
 /** The actions that decide about graphs (the others are routed by invoke: report, pause, resume). */
 export type GraphRequest = Extract<RunRequest, { action: 'reconcile' | 'stop' | 'start' | 'plan' }>;
 type ActingRequest = Exclude<GraphRequest, { action: 'plan' }>;
@@ -61,23 +56,9 @@ export async function runRequest(request: GraphRequest, now: Date, deps: RunDepe
   // A plan's `at`, or a rehearsal's (dry runs only): decisions are made as at that instant.
   const at = request.at ?? now;
   const { results, ...extra } =
-    request.action === 'plan' ? await plan(deps, at) : await scheduledOrAdHoc(request, at, now, deps);
+    request.action === 'plan' ? await planAction(deps, at) : await scheduledOrAdHoc(request, at, now, deps);
   for (const result of results) if ('outcome' in result) logResult(deps.log, result);
   return summarize({ runId: deps.runId, request, at, results, ...extra });
-}
-
-/** The plan, and the pause that holds at `at` (read from the ledger table: no GES call). */
-async function plan(deps: RunDependencies, at: Date) {
-  const { paused, problem } = await pauseAt(deps.pauses, at, {
-    log: deps.log,
-    timeoutMs: deps.deadline - deps.clock.now(),
-  });
-  const notes = [planNote(deps.config), problem].filter((n) => n !== undefined);
-  return {
-    results: planAll(deps.config, at),
-    paused,
-    note: notes.length === 0 ? undefined : notes.join('; '),
-  };
 }
 
 /** A scheduled run under a pause skips everything; a pause that cannot be read fails the run afterwards. */
@@ -95,46 +76,11 @@ async function scheduledOrAdHoc(request: ActingRequest, at: Date, now: Date, dep
   return problem === undefined ? ran : { ...ran, ledgerErrors: [problem, ...ran.ledgerErrors] };
 }
 
-/** The `plan` action: configuration and `at` only, no API call. */
-export function planAll(config: Config, at: Date): PlanResult[] {
-  const windows = new ScheduleWindows(config, at);
-  return configuredTargets(config).map(({ project, graph }) => {
-    const window = windows.windowOf(graph.schedule);
-    return {
-      projectId: project.projectId,
-      graphId: graph.id,
-      graphName: graph.name,
-      schedule: graph.schedule,
-      offHours: window.offHours,
-      holiday: window.holiday,
-      ...(graph.skipUntil && isSkipped(graph, at) ? { skipUntil: graph.skipUntil.toISOString() } : {}),
-      ...iso('prevStop', window.prevStop),
-      ...iso('prevStart', window.prevStart),
-      ...iso('nextStop', window.nextStop),
-      ...iso('nextStart', window.nextStart),
-    };
-  });
-}
-
 function startsGraphs(config: Config): boolean {
   return (
     Object.values(config.schedules).some((s) => s.startGraphs) ||
     config.projects.some((p) => p.graphs.some((g) => g.startGraphs))
   );
-}
-
-/** A plan reads the config only: it cannot see the graphs a `scheduleTag` selects, and says so. */
-function planNote(config: Config): string | undefined {
-  const tagged = config.projects.filter((p) => p.scheduleTag !== undefined).map((p) => p.projectId);
-  if (tagged.length === 0) return undefined;
-  return (
-    `plan reads the configuration only: graphs that project${tagged.length > 1 ? 's' : ''} ${tagged.join(', ')} ` +
-    'select by their scheduleTag are not shown; a dry run ({"dryRun": true}) lists them'
-  );
-}
-
-function iso<K extends string>(key: K, date: Date | undefined): Partial<Record<K, string>> {
-  return date ? ({ [key]: date.toISOString() } as Record<K, string>) : {};
 }
 
 /**

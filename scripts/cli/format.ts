@@ -6,6 +6,7 @@ import type { LogEntry } from '../../lib/log.js';
 import type { PauseOutput } from '../../lib/pause/action.js';
 import { pauseLine } from '../../lib/pause/state.js';
 import type { Counts, GraphResult, PlanResult, Summary } from '../../lib/run/types.js';
+import { byProject, graphCount, projectFailure, projectGraphs, projectMessage } from './project-failures.js';
 
 /** Columns padded to their widest cell; the last column is not padded, so lines end in text. */
 export function renderTable(header: readonly string[], rows: readonly (readonly string[])[]): string {
@@ -31,50 +32,6 @@ function isGraphResult(result: GraphResult | PlanResult): result is GraphResult 
 /** A graph as an operator knows it: by name, else by id. */
 function graphLabel(r: { graphName: string | undefined; graphId: string | undefined }): string {
   return r.graphName ?? r.graphId ?? '?';
-}
-
-/**
- * The row that stands for the graphs a project's `scheduleTag` selects when the project could not
- * be read: not a graph, so never counted as one.
- */
-export function isTagPlaceholder(r: GraphResult): boolean {
-  return r.selectedBy === 'tag' && r.graphId === undefined;
-}
-
-/** The graphs of the results: tag placeholders left out. */
-export function graphCount(results: readonly GraphResult[]): number {
-  return results.filter((r) => !isTagPlaceholder(r)).length;
-}
-
-/** A project that failed as a whole (credentials, listing): all its results carry its message. */
-function projectFailure(rs: readonly GraphResult[]): boolean {
-  const first = rs[0];
-  return (
-    first !== undefined &&
-    first.outcome === 'failed' &&
-    rs.every((r) => r.outcome === 'failed' && r.message?.endsWith(projectMessage(first) ?? '\0') === true) &&
-    projectMessage(first) !== undefined
-  );
-}
-
-/** `project {id}: …` as a project's failure reads, without what a tag placeholder adds before it. */
-function projectMessage(r: GraphResult): string | undefined {
-  const at = r.message?.indexOf(`project ${r.projectId}: `) ?? -1;
-  return at < 0 ? undefined : r.message!.slice(at);
-}
-
-/** The results grouped by project, in their order. */
-function byProject(results: readonly GraphResult[]): GraphResult[][] {
-  const groups = new Map<string, GraphResult[]>();
-  for (const r of results) groups.set(r.projectId, [...(groups.get(r.projectId) ?? []), r]);
-  return [...groups.values()];
-}
-
-/** `12 graphs and the graphs its tag offhours selects`. */
-function projectGraphs(rs: readonly GraphResult[]): string {
-  const n = graphCount(rs);
-  const tag = rs.some(isTagPlaceholder) ? ' and the graphs its scheduleTag selects' : '';
-  return `all ${n} graph${n === 1 ? '' : 's'}${tag}`;
 }
 
 /** The results of a run (or the plan's desired states) as a table. */
@@ -211,35 +168,6 @@ export function failureReport(summary: Summary): string {
   const total = graphCount(summary.results.filter(isGraphResult));
   const count = graphCount(failed);
   return `${count} of ${total} graph${total === 1 ? '' : 's'} failed:\n${entries.join('\n')}\n`;
-}
-
-/**
- * The failure of a run in which no project could be read (no credentials): one line per project,
- * since one problem explains them all.
- */
-export function projectFailures(summary: Summary): string {
-  const projects = byProject(failedResults(summary));
-  // Projects that failed the same way (the same missing credentials) share one entry.
-  const same = new Map<string, { code: string; why: string; who: string[] }>();
-  for (const rs of projects) {
-    const first = rs[0]!;
-    const prefix = `project ${first.projectId}: `;
-    const whole = projectFailure(rs) ? projectMessage(first)! : (first.message ?? '');
-    const why = whole.startsWith(prefix) ? whole.slice(prefix.length) : whole;
-    const code = first.errorCode ?? 'unknown error';
-    const key = `${code}\n${why}`;
-    const entry = same.get(key) ?? { code, why, who: [] };
-    entry.who.push(
-      `${first.projectId} (${projectFailure(rs) ? projectGraphs(rs) : `${graphCount(rs)} graphs`})`,
-    );
-    same.set(key, entry);
-  }
-  const lines = [...same.values()].map(
-    ({ code, why, who }) =>
-      `  - ${code}: ${why}\n      project${who.length === 1 ? '' : 's'} ${who.join(', ')}`,
-  );
-  const n = projects.length;
-  return `no project could be read (${n} project${n === 1 ? '' : 's'}):\n${lines.join('\n')}\n`;
 }
 
 const MAX_NAMES = 10;

@@ -26,13 +26,13 @@ import {
   failedResults,
   failureReport,
   pauseText,
-  projectFailures,
   rehearsalLine,
   resultTable,
   shortLogLine,
   verdict,
 } from './format.js';
 import { everyInterval, startTicker } from './progress.js';
+import { projectFailures } from './project-failures.js';
 
 export const ExitCode = { ok: 0, graphsFailed: 1, refused: 2 } as const;
 export type ExitCode = (typeof ExitCode)[keyof typeof ExitCode];

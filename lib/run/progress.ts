@@ -8,13 +8,16 @@ import type { RequestStats } from './types.js';
 export interface ProgressSnapshot {
   /** Graphs the run has to decide about so far (each project's count arrives with its listing). */
   readonly total: number;
-  /** Graphs whose outcome is known. */
+  /** Graphs decided and acted on (a stop or start sent and answered, or nothing to send). */
+  readonly acted: number;
+  /** Graphs whose outcome is final: their project's stops and starts confirmed. */
   readonly done: number;
   readonly requests: RequestStats;
 }
 
 export class RunProgress {
   #total = 0;
+  #acted = 0;
   #done = 0;
   #requests: () => RequestStats = () => ({ sent: 0, retries: 0, throttled: 0 });
 
@@ -27,11 +30,15 @@ export class RunProgress {
     this.#total += graphs;
   }
 
+  acted(graphs: number): void {
+    this.#acted += graphs;
+  }
+
   finished(graphs: number): void {
     this.#done += graphs;
   }
 
   snapshot(): ProgressSnapshot {
-    return { total: this.#total, done: this.#done, requests: this.#requests() };
+    return { total: this.#total, acted: this.#acted, done: this.#done, requests: this.#requests() };
   }
 }

@@ -1,7 +1,8 @@
 /**
  * The line `npm run invoke` prints every few seconds while a run goes on, when stdout is a
- * terminal: `… 7 of 14 graphs done, 42 requests (3 throttled), 4.8 req/s`. The ticker takes its
- * clock and timer from the caller, so tests drive it without waiting.
+ * terminal: `… 7 of 14 graphs done (5 acted on, being confirmed), 42 requests (3 throttled),
+ * 4.8 req/s`. The ticker takes its clock and timer from the caller, so tests drive it without
+ * waiting.
  */
 import type { ProgressSnapshot, RunProgress } from '../../lib/run/progress.js';
 
@@ -9,8 +10,10 @@ export const PROGRESS_INTERVAL_MS = 3_000;
 
 /** One progress line; `pace` is requests per second since the previous line. */
 export function progressLine(snapshot: ProgressSnapshot, pace: number): string {
-  const { total, done, requests } = snapshot;
-  const graphs = total === 0 ? 'listing graphs' : `${done} of ${total} graph${total === 1 ? '' : 's'} done`;
+  const { total, acted, done, requests } = snapshot;
+  const confirming = acted > done ? ` (${acted - done} acted on, being confirmed)` : '';
+  const graphs =
+    total === 0 ? 'listing graphs' : `${done} of ${total} graph${total === 1 ? '' : 's'} done${confirming}`;
   const throttled = requests.throttled > 0 ? ` (${requests.throttled} throttled)` : '';
   return `… ${graphs}, ${requests.sent} request${requests.sent === 1 ? '' : 's'}${throttled}, ${pace.toFixed(1)} req/s\n`;
 }

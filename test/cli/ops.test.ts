@@ -97,14 +97,19 @@ describe('main: rehearsing with --at', () => {
 describe('progress on a terminal', () => {
   it.each([
     {
-      snapshot: { total: 0, done: 0, requests: { sent: 1, retries: 0, throttled: 0 } },
+      snapshot: { total: 0, acted: 0, done: 0, requests: { sent: 1, retries: 0, throttled: 0 } },
       pace: 0.33,
       line: '… listing graphs, 1 request, 0.3 req/s\n',
     },
     {
-      snapshot: { total: 14, done: 7, requests: { sent: 42, retries: 3, throttled: 3 } },
+      snapshot: { total: 14, acted: 7, done: 7, requests: { sent: 42, retries: 3, throttled: 3 } },
       pace: 4.84,
       line: '… 7 of 14 graphs done, 42 requests (3 throttled), 4.8 req/s\n',
+    },
+    {
+      snapshot: { total: 14, acted: 12, done: 7, requests: { sent: 50, retries: 0, throttled: 0 } },
+      pace: 1,
+      line: '… 7 of 14 graphs done (5 acted on, being confirmed), 50 requests, 1.0 req/s\n',
     },
   ])('reads $line', ({ snapshot, pace, line }) => {
     expect(progressLine(snapshot, pace)).toBe(line);
@@ -128,6 +133,7 @@ describe('progress on a terminal', () => {
       },
     });
     progress.listed(10);
+    progress.acted(6);
     sent = 15;
     now += 3_000;
     tick();
@@ -137,8 +143,8 @@ describe('progress on a terminal', () => {
     tick();
     stop();
     expect(lines).toEqual([
-      '… 0 of 10 graphs done, 15 requests, 5.0 req/s\n',
-      '… 4 of 10 graphs done, 21 requests, 2.0 req/s\n',
+      '… 0 of 10 graphs done (6 acted on, being confirmed), 15 requests, 5.0 req/s\n',
+      '… 4 of 10 graphs done (2 acted on, being confirmed), 21 requests, 2.0 req/s\n',
     ]);
   });
 

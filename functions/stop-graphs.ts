@@ -10,9 +10,10 @@ import type { Context } from 'aws-lambda';
 import { secretsManagerSource } from '../lib/credentials.js';
 import { readEnvironment } from '../lib/env.js';
 import { isGesOffhoursError } from '../lib/errors.js';
-import { failureOf, type InvokeOutput, invoke, isSummary } from '../lib/invoke.js';
+import { failureOf, type InvokeOutput, invoke } from '../lib/invoke.js';
 import { dynamoLedger } from '../lib/ledger/dynamo.js';
 import { runMetricsPublisher } from '../lib/metrics.js';
+import { isPauseOutput } from '../lib/pause/action.js';
 import { dynamoPauseStore } from '../lib/pause/store.js';
 import { powertoolsLog } from '../lib/powertools-log.js';
 import { reportForLog } from '../lib/report/log.js';
@@ -54,7 +55,7 @@ export async function handler(event: unknown, context: Context): Promise<InvokeO
     return output;
   }
   // pause and resume logged what they did; nothing to publish.
-  if (!isSummary(output)) return output;
+  if (isPauseOutput(output)) return output;
   try {
     // Before the summary, which stays the last line; also when graphs failed.
     await publishMetrics(output);

@@ -9,11 +9,11 @@ import type { Clock } from '../lib/clock.js';
 import type { SecretSource } from '../lib/credentials.js';
 import { CredentialsError } from '../lib/errors.js';
 import type { TransportOptions } from '../lib/http/transport.js';
-import { failureOf, invoke, isSummary } from '../lib/invoke.js';
+import { failureOf, invoke } from '../lib/invoke.js';
 import { type DynamoLedger, dynamoLedger } from '../lib/ledger/dynamo.js';
 import type { Ledger } from '../lib/ledger/types.js';
 import { type LogEntry, memoryLog } from '../lib/log.js';
-import type { PauseOutput } from '../lib/pause/action.js';
+import { isPauseOutput, type PauseOutput } from '../lib/pause/action.js';
 import { type DynamoPauseStore, dynamoPauseStore, type PauseStore } from '../lib/pause/store.js';
 import { isSavingsReport, type SavingsReport } from '../lib/report/types.js';
 import type { Summary } from '../lib/run/types.js';
@@ -161,7 +161,7 @@ export async function startWorld(options: WorldOptions): Promise<World> {
           pauses: 'pauses' in overrides ? overrides.pauses : pauses,
         });
         if (isSavingsReport(output)) report = output;
-        else if (!isSummary(output)) pause = output;
+        else if (isPauseOutput(output)) pause = output;
         else {
           summary = output;
           error = failureOf(output);

@@ -19,8 +19,9 @@ export interface PauseOutput {
   readonly previous?: PauseView;
 }
 
-export function isPauseOutput(output: object): output is PauseOutput {
-  return 'action' in output && (output.action === 'pause' || output.action === 'resume') && 'runId' in output;
+/** What a pause or resume event returned, told apart from a summary or a report. */
+export function isPauseOutput(output: { readonly action: string }): output is PauseOutput {
+  return output.action === 'pause' || output.action === 'resume';
 }
 
 export async function pauseAction(

@@ -8,10 +8,11 @@ import type { Context } from 'aws-lambda';
 import { type SecretSource, secretsManagerSource } from '../../lib/credentials.js';
 import { type Environment, type LogLevel, readEnvironment } from '../../lib/env.js';
 import { ErrorCode, isGesOffhoursError } from '../../lib/errors.js';
-import { invoke, isSummary } from '../../lib/invoke.js';
+import { invoke } from '../../lib/invoke.js';
 import { dynamoLedger } from '../../lib/ledger/dynamo.js';
 import type { Ledger } from '../../lib/ledger/types.js';
 import { type Log, silentLog } from '../../lib/log.js';
+import { isPauseOutput } from '../../lib/pause/action.js';
 import { dynamoPauseStore, type PauseStore } from '../../lib/pause/store.js';
 import { powertoolsLog } from '../../lib/powertools-log.js';
 import { reportForLog } from '../../lib/report/log.js';
@@ -158,7 +159,7 @@ async function runReadable(io: CliIo, run: Run): Promise<ExitCode> {
       io.stdout(reportText(output));
       return ExitCode.ok;
     }
-    if (!isSummary(output)) {
+    if (isPauseOutput(output)) {
       io.stdout(pauseText(output));
       return ExitCode.ok;
     }
@@ -209,7 +210,7 @@ async function runJson(io: CliIo, run: Run): Promise<ExitCode> {
       return ExitCode.ok;
     }
     // pause and resume logged what they did.
-    if (!isSummary(output)) return ExitCode.ok;
+    if (isPauseOutput(output)) return ExitCode.ok;
     summary = output;
   } catch (error) {
     log.error('run refused', {

@@ -32,11 +32,14 @@ export const gesPaths = {
     const graph = gesPaths.graph(version, projectId, graphId);
     return version === 'v1' ? `${graph}/action?action_id=${action}` : `${graph}/${action}`;
   },
-  /** The v2 job centre, by graph name and begin time (`yyyy-MM-ddTHH:mm:ss`, UTC), newest first. */
+  /**
+   * The v2 job centre, by graph name and the day its jobs began (`start_time` is a date,
+   * `yyyy-MM-dd`, UTC, as Huawei's SDK has it), newest first. The caller filters by begin time.
+   */
   jobs(projectId: string, graphName: string, since: Date, offset: number, limit: number): string {
     const query = new URLSearchParams({
       graph_name: graphName,
-      start_time: since.toISOString().slice(0, 19),
+      start_time: since.toISOString().slice(0, 10),
       offset: String(nonNegative(offset)),
       limit: String(nonNegative(limit)),
     });

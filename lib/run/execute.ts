@@ -5,9 +5,6 @@
  */
 import { timerMs } from '../clock.js';
 import type { GesClient } from '../ges/client.js';
-import { EndedBy, graphKey, type LedgerWindow } from '../ledger/types.js';
-import { isSkipped } from '../schedule/offhours.js';
-import { type ActResult, actSafely, type GraphAction } from './act.js';
 import {
   closeWindow,
   closeWindowsOfGone,
@@ -18,8 +15,11 @@ import {
   type WindowRead,
   type WriteAhead,
   writeAhead,
-} from './ledger-ops.js';
-import { decide, type Mode, type Verdict, type WindowStep } from './lifecycle.js';
+} from '../ledger/access.js';
+import { EndedBy, graphKey, type LedgerWindow } from '../ledger/types.js';
+import { isSkipped } from '../schedule/offhours.js';
+import { type ActResult, actSafely, type GraphAction } from './act.js';
+import { decide, type Mode, type Verdict, viewOf, type WindowStep, type WindowView } from './lifecycle.js';
 import { errorFields } from './report.js';
 import type { RunDependencies } from './run.js';
 import type { ResolvedTarget } from './targets.js';
@@ -49,6 +49,8 @@ export interface ProjectView {
   readonly liveIds?: ReadonlySet<string> | undefined;
 }
 
+const GONE = { errorCode: 'GES.7000', message: 'graph not found' };
+
 /** What acting on one graph gave: its result, the job to confirm, and the window it concerns. */
 interface Acted {
   readonly target: ResolvedTarget;
@@ -64,11 +66,11 @@ export async function actOnProject(
 ): Promise<GraphResult[]> {
   const scheduled = context.action === 'reconcile';
   if (scheduled) context.inOffHours.count += targets.filter((t) => offHours(t, context)).length;
-  const refs = targets.filter((t) => !t.problem || gone(t)).map(refOf);
+  const refs = targets.filter((t) => !t.problem).map(refOf);
   const reads = await readWindows(refs, readBudget(context));
   const acted = await Promise.all(
     targets.map((target) => {
-      const read = reads.get(graphKey(refOf(target))) ?? { view: { kind: 'none' } };
+      const read = reads.get(graphKey(refOf(target))) ?? { ok: true };
       return actOnGraph(target, read, view.client, context)
         .catch(
           (error: unknown): Acted => ({
@@ -105,11 +107,6 @@ function refOf(target: ResolvedTarget) {
   return { projectId: target.project.projectId, graphId: target.live?.id ?? target.graph.id ?? '' };
 }
 
-/** A configured id that GES says does not exist: its window, if any, closes `deleted`. */
-function gone(target: ResolvedTarget): boolean {
-  return target.problem?.errorCode === 'GES.7000' && target.graph.id !== undefined;
-}
-
 function offHours(target: ResolvedTarget, context: Context): boolean {
   // A tag value that names no schedule fails its graph (its problem): there is no window to evaluate.
   if (target.problem && target.selectedBy === 'tag') return false;
@@ -121,15 +118,15 @@ function modeOf(target: ResolvedTarget, context: Context): Mode {
   return offHours(target, context) ? 'off' : 'on';
 }
 
-function verdictFor(target: ResolvedTarget, read: WindowRead, context: Context): Verdict {
-  if (target.problem && !gone(target)) return { outcome: Outcome.failed, ...target.problem };
+function verdictFor(target: ResolvedTarget, window: WindowView, context: Context): Verdict {
+  if (target.problem || !target.live) return { outcome: Outcome.failed, ...(target.problem ?? GONE) };
   const now = context.scheduleNow();
   const { skipUntil } = target.graph;
-  const state = target.live?.state;
+  const { state } = target.live;
   return decide({
-    state: state?.kind ?? 'gone',
-    stateReason: state && 'reason' in state ? state.reason : undefined,
-    window: read.view,
+    state: state.kind,
+    stateReason: 'reason' in state ? state.reason : undefined,
+    window,
     mode: modeOf(target, context),
     startGraphs: target.graph.startGraphs ?? false,
     skipUntil: context.honourSkipUntil && skipUntil && isSkipped({ skipUntil }, now) ? skipUntil : undefined,
@@ -144,7 +141,8 @@ async function actOnGraph(
   context: Context,
 ): Promise<Acted> {
   const verdict = verdictFor(target, await withStartJob(target, read, client, context), context);
-  const stepError = context.dryRun ? undefined : await windowStep(verdict.window, read, context);
+  const open = read.ok ? read.open : undefined;
+  const stepError = context.dryRun ? undefined : await windowStep(verdict.window, open, context);
   const withStep = (acted: Acted): Acted =>
     stepError === undefined ? acted : { ...acted, result: { ...acted.result, ledgerError: stepError } };
   if (!verdict.act)
@@ -158,11 +156,11 @@ async function actOnGraph(
   }
   if (!client || !target.live) throw new Error('no client for a project that was listed');
   // A window closed by the step (a stop that failed) no longer stands for the graph.
-  const open = verdict.window?.kind === 'close' ? undefined : read.open;
+  const standing = verdict.window?.kind === 'close' ? undefined : open;
   const acted =
     verdict.act === 'stop'
       ? await stop(target, read, client, context)
-      : await start(target, open, client, context);
+      : await start(target, standing, client, context);
   return withStep(acted);
 }
 
@@ -175,25 +173,24 @@ async function withStartJob(
   read: WindowRead,
   client: GesClient | undefined,
   context: Context,
-): Promise<WindowRead> {
-  const jobId = read.open?.startJobId;
-  if (read.view.kind !== 'starting' || target.live?.state.kind !== 'stopped' || !jobId || !client)
-    return read;
+): Promise<WindowView> {
+  const view = viewOf(read);
+  const jobId = read.ok ? read.open?.startJobId : undefined;
+  if (view.kind !== 'starting' || target.live?.state.kind !== 'stopped' || !jobId || !client) return view;
   try {
     const job = await client.getJob(target.project.projectId, target.live.id, jobId, {
       deadline: context.deps.deadline,
     });
-    const status = job.status === 'pending' ? 'running' : job.status;
-    return { ...read, view: { ...read.view, job: status } };
+    return { ...view, job: job.status === 'pending' ? 'running' : job.status };
   } catch {
-    return read;
+    return view;
   }
 }
 
 /** The window step of a verdict, before anything is sent. */
 async function windowStep(
   step: WindowStep | undefined,
-  read: WindowRead,
+  open: LedgerWindow | undefined,
   context: Context,
 ): Promise<string | undefined> {
   const now = context.scheduleNow();
@@ -201,11 +198,11 @@ async function windowStep(
     case undefined:
       return undefined;
     case 'confirm':
-      return patchWindow(read.open, { confirmedAt: now }, context.ledger);
+      return patchWindow(open, { confirmedAt: now }, context.ledger);
     case 'clear-start':
-      return patchWindow(read.open, { clearStart: true }, context.ledger);
+      return patchWindow(open, { clearStart: true }, context.ledger);
     case 'close':
-      return closeWindow(read.open, step.endedBy, now, context.ledger);
+      return closeWindow(open, step.endedBy, now, context.ledger);
   }
 }
 
@@ -227,7 +224,7 @@ async function stop(
       replication: live.replication,
       graphName: live.name,
     },
-    read.view.kind === 'pending' ? { view: { kind: 'none' } } : read,
+    read.ok && read.open?.pending ? { ok: true } : read,
     context.ledger,
   );
   const done = await send('stop', target, client, context);

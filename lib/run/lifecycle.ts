@@ -5,6 +5,7 @@
  * Pure: nothing here reads or sends anything. The first row that matches wins.
  */
 import type { GraphStateKind } from '../ges/types.js';
+import type { WindowRead } from '../ledger/access.js';
 import { EndedBy } from '../ledger/types.js';
 import { Outcome, SkipReason } from './types.js';
 
@@ -50,8 +51,8 @@ export interface Verdict {
 }
 
 export interface Situation {
-  /** The graph's state in GES; `gone` when GES does not have it. */
-  readonly state: GraphStateKind | 'gone';
+  /** The graph's state in GES. */
+  readonly state: GraphStateKind;
   /** The reason GES gave for a busy, not-stoppable or unknown state. */
   readonly stateReason?: string | undefined;
   readonly window: WindowView;
@@ -68,7 +69,6 @@ export const ResultCodes = {
   unknownStatus: 'UNKNOWN_STATUS',
   startFailed: 'START_FAILED',
   ledgerUnavailable: 'LEDGER_UNAVAILABLE',
-  gone: 'GES.7000',
 } as const;
 
 type Any<T> = T | '*';
@@ -83,7 +83,6 @@ export interface Row {
 
 const close = (endedBy: EndedBy): WindowStep => ({ kind: 'close', endedBy });
 const CONFIRM: WindowStep = { kind: 'confirm' };
-const OURS: readonly WindowKind[] = ['pending', 'open', 'starting'];
 const RUNNING_ISH: readonly Situation['state'][] = ['running', 'starting'];
 const BLOCKED: readonly Situation['state'][] = ['busy', 'not-stoppable'];
 
@@ -107,15 +106,11 @@ const offUntil = (s: Situation): Date | undefined => {
 const attempts = (s: Situation): number => (s.window.kind === 'starting' ? s.window.attempts : 0);
 const startJob = (s: Situation) => (s.window.kind === 'starting' ? s.window.job : undefined);
 
-/**
- * The table. Columns: GES state × our window × mode (+ condition) → verdict. `gone` is a graph GES
- * no longer has; `starting` as a window is an unconfirmed start of ours.
- */
+/** The table. Columns: GES state × our window × mode (+ condition) → verdict. */
 // biome-ignore format: a table reads best one row a line
 export const LIFECYCLE: readonly Row[] = [
-  // Whatever the run is for.
-  { state: 'gone', window: OURS, mode: '*', to: { outcome: Outcome.failed, errorCode: ResultCodes.gone, message: 'graph not found', window: close(EndedBy.deleted) } },
-  { state: 'gone', window: '*', mode: '*', to: { outcome: Outcome.failed, errorCode: ResultCodes.gone, message: 'graph not found' } },
+  // Whatever the run is for. (A graph GES no longer lists fails before the table; its window is
+  // closed `deleted` by the project's sweep of open windows.)
   { state: 'unknown', window: '*', mode: '*', to: (s) => ({ outcome: Outcome.failed, errorCode: ResultCodes.unknownStatus, message: `graph is in a status this function does not know (${s.stateReason}): it may be billing; look at it in the GES console` }) },
 
   // An operator's stop: now, whatever the schedule.
@@ -192,4 +187,14 @@ export function rowOf(s: Situation): number {
   );
   if (index < 0) throw new Error(`no life-cycle row for ${s.state} × ${s.window.kind} × ${s.mode}`);
   return index;
+}
+
+/** What the ledger holds for a graph, as the table reads it. */
+export function viewOf(read: WindowRead): WindowView {
+  if (!read.ok) return { kind: 'unknown', message: read.problem };
+  const { open } = read;
+  if (!open) return { kind: 'none' };
+  const { offUntil } = open;
+  if (open.startedAt) return { kind: 'starting', offUntil, attempts: open.startAttempts ?? 1 };
+  return open.pending ? { kind: 'pending', offUntil } : { kind: 'open', offUntil };
 }

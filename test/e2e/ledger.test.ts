@@ -221,19 +221,6 @@ describe('what the ledger must not let happen', () => {
     expect(resultOf(morning.summary, 0)).toMatchObject({ outcome: 'started' });
   });
 
-  it('closes the window of a start still running at the deadline, so a later hand stop is never undone', async () => {
-    const w = await start({ 0: '200' });
-    await w.invoke(scheduled, { now: MONDAY_NIGHT });
-    w.sandbox.updateGraph(P, id(0), { startJob: 'never' });
-    const morning = await w.invoke(scheduled, { now: TUESDAY_MORNING, remainingMs: 1_500 });
-    expect(resultOf(morning.summary, 0)).toMatchObject({ outcome: 'started', jobStatus: 'running' });
-    expect(await windowsOf(w, 0)).toEqual([expect.objectContaining({ endedBy: 'start' })]);
-    w.sandbox.updateGraph(P, id(0), { status: '900' }); // its owner stops it by hand
-    const later = await w.invoke(scheduled, { now: TUESDAY_NOON });
-    expect(resultOf(later.summary, 0)).toMatchObject({ outcome: 'skipped', reason: 'not-ours' });
-    expect(w.sandbox.count({ kind: 'start' })).toBe(1);
-  });
-
   it('sends no start once the off-hours began again while the run waited', async () => {
     const w = await start({ 0: '200' });
     await w.invoke(scheduled, { now: MONDAY_NIGHT });
@@ -285,9 +272,16 @@ describe('what the ledger must not let happen', () => {
     w.sandbox.setFaults([{ kinds: ['stop'], times: 1, effect: { type: 'lose-answer' } }]);
     const night = await w.invoke(scheduled, { now: MONDAY_NIGHT });
     expect(resultOf(night.summary, 0)).toMatchObject({ outcome: 'stopped' });
+    // Project B is v2: the job centre gives the job the lost answer carried; seen stopped, confirmed.
     expect(await windowsOf(w, 0)).toEqual([
-      expect.objectContaining({ endedAt: undefined, jobId: undefined }),
+      expect.objectContaining({
+        endedAt: undefined,
+        jobId: resultOf(night.summary, 0).jobId,
+        pending: undefined,
+      }),
     ]);
+    expect(resultOf(night.summary, 0).jobId).toBeDefined();
+    expect((await windowsOf(w, 0))[0]?.confirmedAt).toBeInstanceOf(Date);
   });
 
   it('stops graphs in their off-hours without waiting for a ledger that does not answer', async () => {

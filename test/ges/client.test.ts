@@ -89,7 +89,7 @@ describe('Class: GesClient › paths', () => {
       'v2',
       'job centre',
       'GET',
-      `/v2/${P}/graphs/jobs?graph_name=g%201&start_time=2026-12-07T02%3A00%3A00&offset=0&limit=100`,
+      `/v2/${P}/graphs/jobs?graph_name=g%201&start_time=2026-12-07&offset=0&limit=100`,
       '',
     ],
   ] as const)('%s %s → %s %s', async (version, call, method, url, body) => {

@@ -46,7 +46,12 @@ function scripted(sends: (string | Error)[], reads: (Graph | Error)[] = [], jobs
 /** Time that moves only when the code under test sleeps. */
 function virtualClock(): Clock {
   let now = Date.UTC(2026, 11, 7, 2, 0, 0);
-  return { now: () => now, sleep: async (ms) => void (now += ms) };
+  return {
+    now: () => now,
+    sleep: async (ms) => {
+      now += ms;
+    },
+  };
 }
 
 type Row = {

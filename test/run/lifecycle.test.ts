@@ -21,7 +21,6 @@ const STATES: Situation['state'][] = [
   'busy',
   'not-stoppable',
   'unknown',
-  'gone',
 ];
 const MODES: Mode[] = ['off', 'on', 'stop', 'start'];
 const VIEWS: WindowView[] = [
@@ -56,10 +55,8 @@ describe('Table: the life cycle', () => {
     expect(unused).toEqual([]);
   });
 
-  it('never sends anything for a graph GES does not have, or in a status it does not know', () => {
-    for (const s of situations()) {
-      if (s.state === 'gone' || s.state === 'unknown') expect(decide(s).act).toBeUndefined();
-    }
+  it('never sends anything for a graph in a status it does not know', () => {
+    for (const s of situations()) if (s.state === 'unknown') expect(decide(s).act).toBeUndefined();
   });
 
   it('never stops in on-hours, never starts in off-hours, never starts a graph that is not ours', () => {
@@ -94,11 +91,6 @@ describe('Table: the life cycle', () => {
       'a status this function does not know is loud',
       { state: 'unknown', window: { kind: 'none' }, mode: 'off' },
       { outcome: 'failed', errorCode: 'UNKNOWN_STATUS' },
-    ],
-    [
-      'a graph GES no longer has closes its window deleted',
-      { state: 'gone', window: { kind: 'open' }, mode: 'on' },
-      { outcome: 'failed', errorCode: 'GES.7000', window: { kind: 'close', endedBy: 'deleted' } },
     ],
     // The morning.
     [

@@ -1,10 +1,11 @@
 /**
- * What a run asks of the ledger of stop windows, and what it makes of a failure: stops never
- * depend on it (a stop that could not be recorded still happens, and says so), starts are refused
- * when it cannot tell whether a graph is ours, and every problem is kept for the run to fail
- * loudly on. Every call here returns the problem's words instead of throwing.
+ * The ledger as a run uses it, and what a failure means: stops never depend on it (a stop that
+ * could not be recorded still happens, and says so), starts are refused when it cannot tell whether
+ * a graph is ours, and every problem is kept for the run to fail loudly on. Every call here returns
+ * the problem's words instead of throwing.
  */
 import { isGesOffhoursError } from '../errors.js';
+import type { Log } from '../log.js';
 import {
   type EndedBy,
   type GraphRef,
@@ -13,9 +14,7 @@ import {
   type LedgerWindow,
   type OpenWindowInput,
   type WindowPatch,
-} from '../ledger/types.js';
-import type { Log } from '../log.js';
-import type { WindowView } from './lifecycle.js';
+} from './types.js';
 
 /** The platform starts a graph that has been stopped for 7 days; a little slack for its timing. */
 const PLATFORM_RESTART_MS = 7 * 86_400_000 - 3_600_000;
@@ -30,12 +29,11 @@ export interface LedgerAccess {
   readonly problems: string[];
 }
 
-/** What the ledger holds for a graph: the view the life cycle decides on, and the window itself. */
-export interface WindowRead {
-  readonly view: WindowView;
-  /** The graph's open window (the earliest, when a failed write left more than one). */
-  readonly open?: LedgerWindow | undefined;
-}
+/** What the ledger holds for a graph: its open window (none), or why it could not say. */
+export type WindowRead =
+  /** `open`: the earliest, when a failed write left more than one. */
+  | { readonly ok: true; readonly open?: LedgerWindow | undefined }
+  | { readonly ok: false; readonly problem: string };
 
 const NO_LEDGER = 'no ledger of stop windows is configured (LEDGER_TABLE)';
 
@@ -46,7 +44,7 @@ export async function readWindows(
 ): Promise<Map<string, WindowRead>> {
   const reads = new Map<string, WindowRead>();
   const unknown = (message: string) => {
-    for (const ref of refs) reads.set(graphKey(ref), { view: { kind: 'unknown', message } });
+    for (const ref of refs) reads.set(graphKey(ref), { ok: false, problem: message });
     return reads;
   };
   if (refs.length === 0) return reads;
@@ -62,20 +60,12 @@ export async function readWindows(
     const result = results.get(key);
     if (!result?.ok) {
       const message = problem(access, result?.error ?? new Error('no answer for this graph'), 'read');
-      reads.set(key, { view: { kind: 'unknown', message } });
+      reads.set(key, { ok: false, problem: message });
       continue;
     }
-    const open = result.windows[0];
-    reads.set(key, { view: viewOf(open), open });
+    reads.set(key, { ok: true, open: result.windows[0] });
   }
   return reads;
-}
-
-function viewOf(open: LedgerWindow | undefined): WindowView {
-  if (!open) return { kind: 'none' };
-  const { offUntil } = open;
-  if (open.startedAt) return { kind: 'starting', offUntil, attempts: open.startAttempts ?? 1 };
-  return open.pending ? { kind: 'pending', offUntil } : { kind: 'open', offUntil };
 }
 
 export interface WriteAhead {
@@ -95,10 +85,8 @@ export async function writeAhead(
   access: LedgerAccess,
 ): Promise<WriteAhead> {
   if (!access.ledger) return {};
-  if (read.view.kind === 'unknown') {
-    return {
-      ledgerError: `the stop was not recorded in the ledger (it could not be read): ${read.view.message}`,
-    };
+  if (!read.ok) {
+    return { ledgerError: `the stop was not recorded in the ledger (it could not be read): ${read.problem}` };
   }
   try {
     const opened = await access.ledger.openWindow({ ...input, pending: true }, { signal: access.signal });
@@ -114,44 +102,44 @@ export async function writeAhead(
 }
 
 /** Records what the run learnt about a window (its job, its confirmation, a start). */
-export async function patchWindow(
-  window: LedgerWindow | undefined,
-  patch: WindowPatch,
-  access: LedgerAccess,
-): Promise<string | undefined> {
-  if (!access.ledger || !window) return undefined;
-  try {
-    await access.ledger.updateWindow(window, patch, { signal: access.signal });
-    return undefined;
-  } catch (error) {
-    return `its stop window could not be updated: ${problem(access, error, 'write')}`;
-  }
+export function patchWindow(window: LedgerWindow | undefined, patch: WindowPatch, access: LedgerAccess) {
+  return write(access, window, 'could not be updated', (l, signal) =>
+    l.updateWindow(window!, patch, { signal }),
+  );
 }
 
-/** Closes a window; the error's words when that failed. */
-export async function closeWindow(
+export function closeWindow(
   window: LedgerWindow | undefined,
   endedBy: EndedBy,
   now: Date,
   access: LedgerAccess,
-): Promise<string | undefined> {
-  if (!access.ledger || !window) return undefined;
-  try {
-    await access.ledger.closeWindow(window, { endedAt: now, endedBy }, { signal: access.signal });
-    return undefined;
-  } catch (error) {
-    return `its stop window could not be closed (${endedBy}): ${problem(access, error, 'write')}`;
-  }
+) {
+  return write(access, window, `could not be closed (${endedBy})`, (l, signal) =>
+    l.closeWindow(window!, { endedAt: now, endedBy }, { signal }),
+  );
 }
 
 /** Removes the pending window of a stop that did not happen. */
-export async function discardWindow(ahead: WriteAhead, access: LedgerAccess): Promise<string | undefined> {
-  if (!access.ledger || !ahead.written || !ahead.window) return undefined;
+export function discardWindow(ahead: WriteAhead, access: LedgerAccess) {
+  const mine = ahead.written ? ahead.window : undefined;
+  return write(access, mine, 'could not be removed (its stop did not happen)', (l, signal) =>
+    l.discardPending(mine!, { signal }),
+  );
+}
+
+/** One write to a window: the problem's words when it failed, nothing when there is no window. */
+async function write(
+  access: LedgerAccess,
+  window: LedgerWindow | undefined,
+  failed: string,
+  work: (ledger: Ledger, signal: AbortSignal) => Promise<unknown>,
+): Promise<string | undefined> {
+  if (!access.ledger || !window) return undefined;
   try {
-    await access.ledger.discardPending(ahead.window, { signal: access.signal });
+    await work(access.ledger, access.signal);
     return undefined;
   } catch (error) {
-    return `the pending window of a stop that did not happen could not be removed: ${problem(access, error, 'write')}`;
+    return `its stop window ${failed}: ${problem(access, error, 'write')}`;
   }
 }
 

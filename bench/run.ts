@@ -4,7 +4,7 @@
  * sandbox with a sequential loop as baseline, and the same fleet under an API-gateway rate limit.
  * Prints tables and writes bench/results/latest.json. docs/performance.md explains the method.
  *
- * `npm run bench -- cold` (or `full`, `scale`, `throttled`, `gateway`, several) runs only those sections and
+ * `npm run bench -- cold` (or `full`, `scale`, `throttled`, `gateway`, `events`, several) runs only those sections and
  * writes nothing. `npm run bench -- smoke` (or BENCH_SMOKE=1) runs them all small and quickly, for
  * CI: it fails only when the benchmark itself breaks, never on a missed target.
  */
@@ -13,6 +13,7 @@ import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildBundle } from './bundle.js';
 import { type ColdStartReport, measureColdStart } from './coldstart.js';
+import { boundedEvents } from './events.js';
 import { GRAPHS, LATENCY_MS, PAGE_SIZE, PROJECTS } from './fleet.js';
 import { type FullRun, fullRun } from './fullrun.js';
 import { type GatewaySection, gatewayReport, gatewaySection } from './gateway-rows.js';
@@ -36,7 +37,7 @@ const SIZE = SMOKE
 const TARGETS = { ratioAt8And16: 1.2, bundleKb: 700, loadRatio: 1.8, rssMb: 128 };
 const THROTTLE_RATE = 20;
 
-const SECTIONS = ['cold', 'full', 'scale', 'throttled', 'gateway'] as const;
+const SECTIONS = ['cold', 'full', 'scale', 'throttled', 'gateway', 'events'] as const;
 const asked = process.argv
   .slice(2)
   .filter((a): a is (typeof SECTIONS)[number] => SECTIONS.some((s) => s === a));
@@ -63,6 +64,7 @@ try {
   const bucket = sections.has('throttled') ? await throttledSection(await shipped()) : undefined;
   const gateway = sections.has('gateway') ? await gatewaySectionOf(await shipped()) : undefined;
   const throttled = bucket && gateway ? { bucket, gateway } : undefined;
+  if (sections.has('events')) await eventsSection();
   if (cold && full && scale && throttled && !SMOKE) {
     const dir = join(REPO, 'bench', 'results');
     mkdirSync(dir, { recursive: true });
@@ -78,6 +80,19 @@ try {
   }
 } finally {
   rmSync(work, { recursive: true, force: true });
+}
+
+async function eventsSection(): Promise<void> {
+  say('== Ad-hoc events at and over their bounds: refused before any stop, errors that fit a log event');
+  const cases = await boundedEvents();
+  say(
+    table([
+      ['event', 'refused in', 'error', 'API requests'],
+      ...cases.map((c) => [c.name, ms(c.ms), `${c.errorBytes} bytes`, c.requests]),
+    ]),
+  );
+  const largest = Math.max(...cases.map((c) => c.errorBytes));
+  say(`Target: every error < 256 KB (one CloudWatch log event) ${verdict(largest < 256 * 1024)}\n`);
 }
 
 async function coldStart(): Promise<ColdStartReport> {

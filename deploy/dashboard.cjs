@@ -103,10 +103,20 @@ const body = ({ region, stage, logGroup }) => {
         yLabel: 'requests',
         metrics: [metric('ThrottledRequests', { label: 'throttled' })],
       }),
+      metricWidget({
+        x: 0,
+        y: 12,
+        region,
+        title: 'Paused: 1 while a pause holds and scheduled runs stop and start nothing',
+        stat: 'Maximum',
+        period: RUN_PERIOD,
+        yLabel: 'paused',
+        metrics: [metric('Paused', { label: 'paused' })],
+      }),
       {
         type: 'log',
         x: 0,
-        y: 12,
+        y: 18,
         width: 24,
         height: 8,
         properties: {

@@ -3,7 +3,8 @@
  * or throw after logging when any graph failed so Lambda's Errors metric and alarms see it. A
  * `report` event returns (and logs last) the savings report instead; a report that cannot be made
  * (no ledger configured, a bad range, the ledger unreadable) is refused like a bad event: logged
- * as `run refused` with its code (EVENT_INVALID, LEDGER_UNAVAILABLE) and thrown.
+ * as `run refused` with its code (EVENT_INVALID, LEDGER_UNAVAILABLE) and thrown. `pause` and
+ * `resume` log what they did and return it. Nothing here prints progress: that is the CLI's.
  */
 import type { Context } from 'aws-lambda';
 import { secretsManagerSource } from '../lib/credentials.js';
@@ -12,6 +13,8 @@ import { isGesOffhoursError } from '../lib/errors.js';
 import { failureOf, type InvokeOutput, invoke } from '../lib/invoke.js';
 import { dynamoLedger } from '../lib/ledger/dynamo.js';
 import { runMetricsPublisher } from '../lib/metrics.js';
+import { isPauseOutput } from '../lib/pause/action.js';
+import { dynamoPauseStore } from '../lib/pause/store.js';
 import { powertoolsLog } from '../lib/powertools-log.js';
 import { reportForLog } from '../lib/report/log.js';
 import { isSavingsReport } from '../lib/report/types.js';
@@ -23,6 +26,7 @@ const env = readEnvironment();
 const log = powertoolsLog(env.logLevel);
 const secrets = secretsManagerSource();
 const ledger = env.ledgerTable === undefined ? undefined : dynamoLedger({ table: env.ledgerTable });
+const pauses = env.ledgerTable === undefined ? undefined : dynamoPauseStore({ table: env.ledgerTable });
 const publishMetrics = runMetricsPublisher({ stage: env.stage });
 
 export async function handler(event: unknown, context: Context): Promise<InvokeOutput> {
@@ -36,6 +40,7 @@ export async function handler(event: unknown, context: Context): Promise<InvokeO
       remainingMs: context.getRemainingTimeInMillis(),
       runId: context.awsRequestId,
       ledger,
+      pauses,
     });
   } catch (error) {
     // A bad event or config stops the run before any API call; say exactly why.
@@ -49,6 +54,8 @@ export async function handler(event: unknown, context: Context): Promise<InvokeO
     log.info('savings report', { report: reportForLog(output) });
     return output;
   }
+  // pause and resume logged what they did; nothing to publish.
+  if (isPauseOutput(output)) return output;
   try {
     // Before the summary, which stays the last line; also when graphs failed.
     await publishMetrics(output);

@@ -26,6 +26,14 @@ export const PLACEHOLDER_GRAPH_IDS: readonly string[] = [
  * endpoints on this machine; each with the path of the key to edit.
  */
 export function placeholderIssues(loaded: LoadedConfig, file: string): RawIssue[] {
+  return [...loopbackIssues(loaded), ...placeholderIdIssues(loaded, file)];
+}
+
+/**
+ * Endpoints on this machine: a valid config (the local sandbox runs it), which a deployed
+ * function cannot reach. `npm run check` says so as a warning; a deploy refuses it.
+ */
+export function loopbackIssues(loaded: LoadedConfig): RawIssue[] {
   const issues: RawIssue[] = [];
   loaded.config.projects.forEach((project, i) => {
     const endpoint = new URL(project.endpoint);
@@ -38,6 +46,14 @@ export function placeholderIssues(loaded: LoadedConfig, file: string): RawIssue[
           `reach it; remove the endpoint so that the region's GES endpoint is used, or give your GES endpoint (https)`,
       });
     }
+  });
+  return issues;
+}
+
+/** The example's placeholder ids, which name nobody's project or graph. */
+export function placeholderIdIssues(loaded: LoadedConfig, file: string): RawIssue[] {
+  const issues: RawIssue[] = [];
+  loaded.config.projects.forEach((project, i) => {
     if (PLACEHOLDER_PROJECT_IDS.includes(project.projectId)) {
       issues.push({
         path: ['projects', i, 'projectId'],
@@ -69,6 +85,21 @@ export async function loadDeployableConfig(file: string, now: Date): Promise<Loa
   const issues = placeholderIssues(loaded, file);
   if (issues.length === 0) return loaded;
   throw new ConfigError(file, await located(file, issues));
+}
+
+/**
+ * What `npm run check` loads: refused like a deploy refuses it, except endpoints on this machine,
+ * which are returned (located) for the check to warn about: the config is valid, just not deployable.
+ */
+export async function loadCheckedConfig(
+  file: string,
+  now: Date,
+): Promise<{ loaded: LoadedConfig; undeployable: ConfigIssue[] }> {
+  const loaded = await loadConfig(file, now);
+  const issues = placeholderIdIssues(loaded, file);
+  if (issues.length > 0) throw new ConfigError(file, await located(file, issues));
+  const loopback = loopbackIssues(loaded);
+  return { loaded, undeployable: loopback.length === 0 ? [] : await located(file, loopback) };
 }
 
 /** Adds line and column, as the loader does (without them if the file changed under us). */

@@ -11,8 +11,11 @@ import { GraphsFailedError } from './errors.js';
 import type { TransportOptions } from './http/transport.js';
 import type { Ledger } from './ledger/types.js';
 import type { Log } from './log.js';
+import type { PauseOutput } from './pause/action.js';
+import type { PauseStore } from './pause/store.js';
 import type { SavingsReport } from './report/types.js';
 import { parseEvent } from './run/events.js';
+import type { RunProgress } from './run/progress.js';
 import { runRequest } from './run/run.js';
 import type { GraphResult, Summary } from './run/types.js';
 import type { PollSettings } from './run/verify.js';
@@ -32,6 +35,10 @@ export interface InvokeOptions {
   readonly transportOptions?: Partial<TransportOptions> | undefined;
   /** The ledger of stop windows; without one nothing is recorded and no graph is started by schedule. */
   readonly ledger?: Ledger | undefined;
+  /** Where the pause is kept (the ledger table); without it `pause` and `resume` are refused. */
+  readonly pauses?: PauseStore | undefined;
+  /** Filled in as the run goes (a terminal's progress line); the handler passes none. */
+  readonly progress?: RunProgress | undefined;
 }
 
 /** Time kept back to log the summary: a tenth of what is left, between 0.2 s and 10 s. */
@@ -39,8 +46,16 @@ export function safetyMarginMs(remainingMs: number): number {
   return Math.min(10_000, Math.max(200, Math.round(remainingMs / 10)));
 }
 
-/** A run's summary, or a savings report for `report` (tell them apart with isSavingsReport). */
-export type InvokeOutput = Summary | SavingsReport;
+/**
+ * A run's summary, a savings report for `report` (tell them apart with isSavingsReport), or what a
+ * pause or resume did (isPauseOutput).
+ */
+export type InvokeOutput = Summary | SavingsReport | PauseOutput;
+
+/** A run's summary (reconcile, stop, start, plan), as opposed to the other outputs. */
+export function isSummary(output: InvokeOutput): output is Summary {
+  return 'counts' in output && 'results' in output;
+}
 
 export async function invoke(event: unknown, options: InvokeOptions): Promise<InvokeOutput> {
   const clock = options.clock ?? systemClock;
@@ -57,6 +72,16 @@ export async function invoke(event: unknown, options: InvokeOptions): Promise<In
     // Loaded by reports only: a scheduled run never parses it.
     const { savingsReport } = await import('./report/report.js');
     return savingsReport({ config, ledger: options.ledger, from, to, now, signal });
+  }
+  if (request.action === 'pause' || request.action === 'resume') {
+    const { pauseAction } = await import('./pause/action.js');
+    return pauseAction(request, {
+      store: options.pauses,
+      now,
+      runId: options.runId ?? randomUUID(),
+      log: options.log,
+      signal: AbortSignal.timeout(timerMs(deadline - started)),
+    });
   }
   const credentials = new CredentialResolver({
     source: options.secrets,
@@ -77,6 +102,8 @@ export async function invoke(event: unknown, options: InvokeOptions): Promise<In
     transportOptions: options.transportOptions,
     ledger: options.ledger,
     started,
+    pauses: options.pauses,
+    progress: options.progress,
   });
 }
 

@@ -26,6 +26,8 @@ export const MetricName = {
    * interval, so a day's average of it times 24 is the graph-hours kept stopped that day.
    */
   stoppedNow: 'GraphsStoppedNow',
+  /** Scheduled runs only: 1 while a pause holds (nothing stopped or started), else 0. */
+  paused: 'Paused',
 } as const;
 export type MetricName = (typeof MetricName)[keyof typeof MetricName];
 
@@ -54,6 +56,7 @@ export function runMetrics(summary: Summary): readonly MetricValue[] {
     values.push(
       { name: MetricName.inOffHours, value: summary.graphsInOffHours ?? 0 },
       { name: MetricName.stoppedNow, value: counts.stopped + counts.alreadyStopped },
+      { name: MetricName.paused, value: summary.paused ? 1 : 0 },
     );
   }
   return values;

@@ -3,6 +3,7 @@
  * fixture (default sandbox/fixtures/demo.yaml) on port 8731, prints how to reach it and a line per
  * request, and stops cleanly on Ctrl-C / SIGTERM. `--help` lists every option.
  */
+import '../scripts/quiet-sdk.js';
 import { relative } from 'node:path';
 import { type CliCommand, LEDGER_TABLE, parseCliArgs, type ServeCommand, UsageError } from './cli-args.js';
 import { withFailingStarts } from './cli-night.js';

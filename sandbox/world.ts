@@ -13,6 +13,8 @@ import { failureOf, invoke } from '../lib/invoke.js';
 import { type DynamoLedger, dynamoLedger } from '../lib/ledger/dynamo.js';
 import type { Ledger } from '../lib/ledger/types.js';
 import { type LogEntry, memoryLog } from '../lib/log.js';
+import { isPauseOutput, type PauseOutput } from '../lib/pause/action.js';
+import { type DynamoPauseStore, dynamoPauseStore, type PauseStore } from '../lib/pause/store.js';
 import { isSavingsReport, type SavingsReport } from '../lib/report/types.js';
 import type { Summary } from '../lib/run/types.js';
 import type { PollSettings } from '../lib/run/verify.js';
@@ -55,6 +57,8 @@ export interface InvokeResult {
   readonly summary: Summary | undefined;
   /** What a `report` event returns instead of a summary. */
   readonly report?: SavingsReport | undefined;
+  /** What a `pause` or `resume` event returns. */
+  readonly pause?: PauseOutput | undefined;
   /** What the handler would throw: the refusal, or GraphsFailedError after a summary. */
   readonly error: unknown;
   readonly entries: readonly LogEntry[];
@@ -71,12 +75,16 @@ export interface InvokeOverrides {
   defaultSecret?: string;
   /** Another ledger for this run (a broken one), or undefined for none. */
   ledger?: Ledger | undefined;
+  /** Another store of the pause for this run (a broken one), or undefined for none. */
+  pauses?: PauseStore | undefined;
 }
 
 export interface World {
   readonly sandbox: GesSandbox;
   /** The ledger every run gets, when the world was started with `ledger: true`. */
   readonly ledger: DynamoLedger | undefined;
+  /** Where the pause is kept (the same table), with `ledger: true`. */
+  readonly pauses: DynamoPauseStore | undefined;
   /** The emulator's endpoint, to point other clients (or a broken one) at. */
   readonly dynamoEndpoint: string | undefined;
   readonly configPath: string;
@@ -94,9 +102,12 @@ export async function startWorld(options: WorldOptions): Promise<World> {
   });
   const dynamo = options.ledger ? await startDynamo() : undefined;
   let ledger: DynamoLedger | undefined;
+  let pauses: DynamoPauseStore | undefined;
   if (dynamo) {
     await createLedgerTable(dynamo.endpoint, LEDGER_TABLE);
-    ledger = dynamoLedger({ table: LEDGER_TABLE, client: { ...EMULATOR_CLIENT, endpoint: dynamo.endpoint } });
+    const client = { ...EMULATOR_CLIENT, endpoint: dynamo.endpoint };
+    ledger = dynamoLedger({ table: LEDGER_TABLE, client });
+    pauses = dynamoPauseStore({ table: LEDGER_TABLE, client });
   }
   const dir = mkdtempSync(join(tmpdir(), 'ges-offhours-test-'));
   const configPath = join(dir, 'schedule.json');
@@ -119,6 +130,7 @@ export async function startWorld(options: WorldOptions): Promise<World> {
   return {
     sandbox,
     ledger,
+    pauses,
     dynamoEndpoint: dynamo?.endpoint,
     configPath,
     secretReads,
@@ -127,6 +139,7 @@ export async function startWorld(options: WorldOptions): Promise<World> {
       const started = Date.now();
       let summary: Summary | undefined;
       let report: SavingsReport | undefined;
+      let pause: PauseOutput | undefined;
       let error: unknown;
       try {
         const output = await invoke(event, {
@@ -145,8 +158,10 @@ export async function startWorld(options: WorldOptions): Promise<World> {
           poll: overrides.poll ?? FAST_POLL,
           transportOptions: { ...FAST_RETRY, ...overrides.transportOptions },
           ledger: 'ledger' in overrides ? overrides.ledger : ledger,
+          pauses: 'pauses' in overrides ? overrides.pauses : pauses,
         });
         if (isSavingsReport(output)) report = output;
+        else if (isPauseOutput(output)) pause = output;
         else {
           summary = output;
           error = failureOf(output);
@@ -154,10 +169,11 @@ export async function startWorld(options: WorldOptions): Promise<World> {
       } catch (e) {
         error = e;
       }
-      return { summary, report, error, entries: log.entries, elapsedMs: Date.now() - started };
+      return { summary, report, pause, error, entries: log.entries, elapsedMs: Date.now() - started };
     },
     async close() {
       ledger?.destroy();
+      pauses?.destroy();
       await dynamo?.close();
       await sandbox.close();
       rmSync(dir, { recursive: true, force: true });

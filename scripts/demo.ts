@@ -10,16 +10,16 @@
  * not name: some tagged for a schedule (managed by the tag; one stopped by someone else, which the
  * morning must leave stopped), one tagged `off`, and two untagged, which must come out untouched.
  */
+import './quiet-sdk.js';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseDocument } from 'yaml';
 import { secretsManagerSource } from '../lib/credentials.js';
 import { readEnvironment } from '../lib/env.js';
-import { invoke } from '../lib/invoke.js';
+import { invoke, isSummary } from '../lib/invoke.js';
 import { dynamoLedger } from '../lib/ledger/dynamo.js';
 import { powertoolsLog } from '../lib/powertools-log.js';
-import { isSavingsReport } from '../lib/report/types.js';
 import type { GraphResult, Summary } from '../lib/run/types.js';
 import { loadConfig } from '../lib/schedule/config.js';
 import { evaluateSchedule } from '../lib/schedule/offhours.js';
@@ -176,7 +176,7 @@ let summary: Summary | undefined;
 let failure: unknown;
 try {
   const output = await handler(scheduledEvent, lambdaContext(300_000));
-  summary = isSavingsReport(output) ? undefined : output;
+  summary = isSummary(output) ? output : undefined;
 } catch (error) {
   failure = error;
 }
@@ -203,7 +203,7 @@ if (morning) {
       now: morning.at,
       ledger,
     });
-    second = isSavingsReport(output) ? undefined : output;
+    second = isSummary(output) ? output : undefined;
   } catch (error) {
     secondFailure = error;
   } finally {

@@ -2,6 +2,7 @@
  * `npm run invoke -- '<event json>' [--json] [--yes]`: runs the function on this machine with your
  * config (SCHEDULE_CONFIG) and credentials against the real GES endpoints; `--help` for more.
  */
+import './quiet-sdk.js';
 import { createInterface } from 'node:readline';
 import { main } from './cli/main.js';
 
@@ -10,6 +11,7 @@ process.exitCode = await main(process.argv.slice(2), {
   stdout: (text) => process.stdout.write(text),
   stderr: (text) => process.stderr.write(text),
   isTTY: process.stdin.isTTY === true,
+  stdoutIsTTY: process.stdout.isTTY === true,
   ask,
 });
 

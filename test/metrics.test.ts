@@ -74,7 +74,20 @@ describe('Function: runMetrics', () => {
       ThrottledRequests: 5,
       GraphsInOffHours: 8,
       GraphsStoppedNow: 7,
+      Paused: 0,
     });
+  });
+
+  it('says Paused = 1 for a scheduled run under a pause', () => {
+    const paused = summaryOf(
+      'reconcile',
+      { skipped: 5 },
+      {
+        paused: { until: '2026-12-28T08:00:00.000Z', reason: 'freeze', pausedAt: '2026-12-18T08:00:00.000Z' },
+      },
+    );
+    expect(runMetrics(paused)).toContainEqual({ name: 'Paused', value: 1 });
+    expect(runMetrics(paused)).toContainEqual({ name: 'GraphsSkipped', value: 5 });
   });
 
   it.each<[string, Summary, string[]]>([
@@ -119,7 +132,7 @@ describe('Function: runMetricsPublisher', () => {
       const published = await runMetricsPublisher({ stage })(SCHEDULED);
       const [emf, ...more] = emfLines();
       expect(more).toEqual([]);
-      expect(published).toBe(8);
+      expect(published).toBe(9);
       const [directive] = emf!._aws.CloudWatchMetrics;
       expect(directive?.Namespace).toBe('GesOffhours');
       expect(directive?.Dimensions).toEqual([dimensions]);
@@ -210,6 +223,7 @@ describe('handler: metrics on every run', () => {
       GraphsInOffHours: 3,
       GraphsStoppedNow: 2,
       ThrottledRequests: 0,
+      Paused: 0,
     });
     expect(emf?._aws.CloudWatchMetrics[0]?.Dimensions).toEqual([['service', 'stage']]);
   });

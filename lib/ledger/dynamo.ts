@@ -12,6 +12,7 @@
  */
 import type { DynamoDBClientConfig } from '@aws-sdk/client-dynamodb';
 import { LedgerError } from '../errors.js';
+import { isControlItem } from '../pause/store.js';
 import { conditionFailed, dynamoCaller } from './client.js';
 import {
   compareWindows,
@@ -291,6 +292,7 @@ export function dynamoLedger(options: DynamoLedgerOptions): DynamoLedger {
           ),
         );
         for (const item of page.Items ?? []) {
+          if (isControlItem(item)) continue; // the pause (lib/pause/store.ts): not a window
           const window = fromItem(item);
           if (typeof window === 'string')
             skipped.push(`${item.graph?.S ?? '?'} @ ${item.stoppedAt?.S ?? '?'}: ${window}`);

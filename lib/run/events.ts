@@ -3,15 +3,18 @@
  * says what is wrong. Runs before any API call.
  */
 import { EventError } from '../errors.js';
+import { MAX_PAUSE_DAYS, MAX_REASON_LENGTH, pauseUntilProblem } from '../pause/state.js';
 import { closest } from '../suggest.js';
 import type { RunRequest } from './types.js';
 
 const KEYS: Readonly<Record<string, readonly string[]>> = {
-  reconcile: ['action', 'dryRun'],
-  stop: ['action', 'dryRun', 'graphs', 'projectId'],
-  start: ['action', 'dryRun', 'graphs', 'projectId'],
+  reconcile: ['action', 'dryRun', 'at'],
+  stop: ['action', 'dryRun', 'graphs', 'projectId', 'at'],
+  start: ['action', 'dryRun', 'graphs', 'projectId', 'at'],
   plan: ['action', 'dryRun', 'at'],
   report: ['action', 'from', 'to'],
+  pause: ['action', 'until', 'reason'],
+  resume: ['action'],
 };
 
 /** A report without `from` covers this long before `to`. */
@@ -29,7 +32,9 @@ const KEY_ALIASES: Readonly<Record<string, string>> = {
 const EXAMPLES =
   'expected a scheduled event, {}, {"action":"reconcile"}, {"action":"stop"|"start","graphs":["name-or-id"]|"all"}, ' +
   '{"action":"plan","at":"2026-03-29T01:30:00Z"}, each optionally with "dryRun": true, ' +
-  'or {"action": "report", "from": "2026-11-01T00:00:00Z", "to": "2026-12-01T00:00:00Z"}';
+  '{"dryRun":true,"at":"2026-12-07T07:05:00Z"} (rehearse), ' +
+  'or {"action": "report", "from": "2026-11-01T00:00:00Z", "to": "2026-12-01T00:00:00Z"}; ' +
+  '{"action":"pause","until":"2026-12-28T08:00:00Z","reason":"..."} and {"action":"resume"}';
 
 function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
@@ -39,7 +44,7 @@ function isRecord(value: unknown): value is Record<string, unknown> {
 export function parseEvent(event: unknown, now: Date = new Date()): RunRequest {
   if (event === undefined || event === null) return { action: 'reconcile', dryRun: false };
   if (!isRecord(event))
-    throw new EventError(`event must be a JSON object, got ${JSON.stringify(event)}; ${EXAMPLES}`);
+    throw new EventError(`event must be a JSON object, got ${short(JSON.stringify(event))}; ${EXAMPLES}`);
   // EventBridge scheduled events carry fields of their own; only their detail-type matters. One
   // that also says `action` or `dryRun` was edited by hand: refuse it rather than guess which
   // half was meant (a dropped "dryRun": true would stop graphs for real).
@@ -58,22 +63,26 @@ export function parseEvent(event: unknown, now: Date = new Date()): RunRequest {
       guess === undefined
         ? `actions are ${ACTIONS.map((a) => `"${a}"`).join(', ')}`
         : `did you mean "${guess}"?`;
-    throw new EventError(`unknown action ${JSON.stringify(action)}: ${hint}; ${EXAMPLES}`);
+    throw new EventError(`unknown action ${short(JSON.stringify(action))}: ${hint}; ${EXAMPLES}`);
   }
   const unknown = Object.keys(event).filter((k) => !KEYS[action]!.includes(k));
   if (unknown.length > 0) {
-    const fields = unknown.map((k) => `"${k}"${keyHint(k, action)}`).join(', ');
+    const fields =
+      unknown
+        .slice(0, 5)
+        .map((k) => `${short(JSON.stringify(k))}${keyHint(k, action)}`)
+        .join(', ') + (unknown.length > 5 ? `, and ${unknown.length - 5} more` : '');
     throw new EventError(
       `unknown field${unknown.length > 1 ? 's' : ''} ${fields} for action "${action}"; ${EXAMPLES}`,
     );
   }
   const dryRun = event.dryRun ?? false;
   if (typeof dryRun !== 'boolean')
-    throw new EventError(`"dryRun" must be true or false, got ${JSON.stringify(dryRun)}`);
+    throw new EventError(`"dryRun" must be true or false, got ${short(JSON.stringify(dryRun))}`);
 
   switch (action) {
     case 'reconcile':
-      return { action, dryRun };
+      return { action, dryRun, at: rehearsal(event.at, dryRun) };
     case 'plan':
       return { action, dryRun, at: parseAt(event.at) };
     case 'report': {
@@ -83,14 +92,53 @@ export function parseEvent(event: unknown, now: Date = new Date()): RunRequest {
         throw new EventError(`"from" (${from.toISOString()}) must be before "to" (${to.toISOString()})`);
       return { action, dryRun, from, to };
     }
+    case 'pause':
+      return parsePause(event, now);
+    case 'resume':
+      return { action, dryRun: false };
     default:
       return {
         action: action === 'start' ? 'start' : 'stop',
         dryRun,
         graphs: parseGraphs(event.graphs),
         projectId: parseProjectId(event.projectId),
+        at: rehearsal(event.at, dryRun),
       };
   }
+}
+
+/**
+ * `at` on reconcile, stop and start rehearses a dry run at another instant. A real run acts now:
+ * a stop sent "as at" another time would act on a decision nobody asked for.
+ */
+function rehearsal(at: unknown, dryRun: boolean): Date | undefined {
+  const instant = parseAt(at);
+  if (instant !== undefined && !dryRun) {
+    throw new EventError(
+      '"at" rehearses a dry run: add "dryRun": true (a real run always acts now, never as at another instant)',
+    );
+  }
+  return instant;
+}
+
+/** A pause must end by itself: `until` is required, in the future, and at most MAX_PAUSE_DAYS away. */
+function parsePause(event: Record<string, unknown>, now: Date): RunRequest {
+  if (event.until === undefined) {
+    throw new EventError(
+      `a pause needs "until" (it ends by itself then; at most ${MAX_PAUSE_DAYS} days): ` +
+        '{"action":"pause","until":"2026-12-28T08:00:00Z","reason":"holiday freeze"}',
+    );
+  }
+  const until = parseAt(event.until, 'until')!;
+  const problem = pauseUntilProblem(until, now);
+  if (problem !== undefined) throw new EventError(problem);
+  const reason = event.reason;
+  if (typeof reason !== 'string' || reason.trim() === '' || reason.length > MAX_REASON_LENGTH) {
+    throw new EventError(
+      `a pause needs a "reason" (a non-empty text of at most ${MAX_REASON_LENGTH} characters, shown by plan, check and the logs); got ${short(JSON.stringify(reason))}`,
+    );
+  }
+  return { action: 'pause', dryRun: false, until, reason: reason.trim() };
 }
 
 /** ` (did you mean "graphs"?)`, or which action takes a key that is right for another one. */
@@ -111,7 +159,7 @@ function parseAt(at: unknown, field = 'at'): Date | undefined {
   const parts = typeof at === 'string' ? INSTANT.exec(at) : null;
   if (typeof at !== 'string' || !parts || Number.isNaN(Date.parse(at))) {
     throw new EventError(
-      `"${field}" must be an ISO-8601 instant with a zone, like "2026-03-29T01:30:00Z"; got ${JSON.stringify(at)}`,
+      `"${field}" must be an ISO-8601 instant with a zone, like "2026-03-29T01:30:00Z"; got ${short(JSON.stringify(at))}`,
     );
   }
   // Date.parse rolls an impossible date over (2026-02-30 becomes 2 March): the written date and
@@ -136,14 +184,16 @@ function parseAt(at: unknown, field = 'at'): Date | undefined {
     wall.getUTCSeconds(),
   ];
   if (back.join() !== written.join()) {
-    throw new EventError(`"${field}" is not a date and time that exists; got ${JSON.stringify(at)}`);
+    throw new EventError(`"${field}" is not a date and time that exists; got ${short(JSON.stringify(at))}`);
   }
   const instant = new Date(at);
   // The ledger stores instants as ISO strings and the report compares them as strings: beyond
   // 9999 (+010000-…) they would sort before every real one.
   const utcYear = instant.getUTCFullYear();
   if (utcYear < 0 || utcYear > 9999) {
-    throw new EventError(`"${field}" must fall in the years 0000 to 9999 (UTC); got ${JSON.stringify(at)}`);
+    throw new EventError(
+      `"${field}" must fall in the years 0000 to 9999 (UTC); got ${short(JSON.stringify(at))}`,
+    );
   }
   return instant;
 }
@@ -152,19 +202,44 @@ function parseGraphs(graphs: unknown): 'all' | readonly string[] {
   if (graphs === 'all') return 'all';
   if (!Array.isArray(graphs) || graphs.length === 0) {
     throw new EventError(
-      `"graphs" must be "all" or a non-empty list of graph names or ids; got ${JSON.stringify(graphs)}`,
+      `"graphs" must be "all" or a non-empty list of graph names or ids; got ${short(JSON.stringify(graphs))}`,
+    );
+  }
+  if (graphs.length > MAX_GRAPHS) {
+    throw new EventError(
+      `"graphs" names ${graphs.length} graphs; at most ${MAX_GRAPHS} per event: split the list, or use "all"`,
     );
   }
   const bad = graphs.filter((g) => typeof g !== 'string' || g.trim() === '');
   if (bad.length > 0)
-    throw new EventError(`"graphs" entries must be non-empty strings; got ${JSON.stringify(bad[0])}`);
-  return [...new Set((graphs as string[]).map((g) => g.trim()))];
+    throw new EventError(`"graphs" entries must be non-empty strings; got ${short(JSON.stringify(bad[0]))}`);
+  const names = [...new Set((graphs as string[]).map((g) => g.trim()))];
+  const long = names.filter((g) => g.length > MAX_NAME_LENGTH);
+  if (long.length > 0) {
+    const shown = long.slice(0, 3).map((g) => `${short(JSON.stringify(g))} (${g.length} characters)`);
+    const more = long.length > 3 ? `, and ${long.length - 3} more` : '';
+    throw new EventError(
+      `"graphs" entries must be at most ${MAX_NAME_LENGTH} characters (GES names and ids are at most 64): ` +
+        `${shown.join(', ')}${more}`,
+    );
+  }
+  return names;
+}
+
+/** Graphs one ad-hoc event may name, and how long each name may be: errors stay one short log line. */
+export const MAX_GRAPHS = 1000;
+export const MAX_NAME_LENGTH = 128;
+
+/** A value quoted in an error, cut so that the error stays short whatever was sent. */
+function short(text: string | undefined, width = 40): string {
+  if (text === undefined) return 'undefined';
+  return text.length <= width ? text : `${text.slice(0, width)}…`;
 }
 
 function parseProjectId(projectId: unknown): string | undefined {
   if (projectId === undefined) return undefined;
   if (typeof projectId !== 'string' || !/^[0-9a-f]{32}$/i.test(projectId)) {
-    throw new EventError(`"projectId" must be 32 hex characters; got ${JSON.stringify(projectId)}`);
+    throw new EventError(`"projectId" must be 32 hex characters; got ${short(JSON.stringify(projectId))}`);
   }
   return projectId;
 }

@@ -71,12 +71,14 @@ export async function actOnProject(
   const acted = await Promise.all(
     targets.map((target) => {
       const read = reads.get(graphKey(refOf(target))) ?? { ok: true };
-      return actOnGraph(target, read, view.client, context).catch(
-        (error: unknown): Acted => ({
-          target,
-          result: baseResult(target, Outcome.failed, errorFields(error)),
-        }),
-      );
+      return actOnGraph(target, read, view.client, context)
+        .catch(
+          (error: unknown): Acted => ({
+            target,
+            result: baseResult(target, Outcome.failed, errorFields(error)),
+          }),
+        )
+        .finally(() => context.deps.progress?.acted(1)); // a terminal's progress line (lib/run/progress.ts)
     }),
   );
   const results = await confirm(acted, view, context);

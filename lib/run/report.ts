@@ -1,6 +1,7 @@
 /** Outcomes in, the summary and its log lines out (docs/contracts.md §4). */
 import { DeadlineExceededError, GesHttpError, isGesOffhoursError } from '../errors.js';
 import type { Log } from '../log.js';
+import type { PauseView } from '../pause/state.js';
 import {
   type Counts,
   type GraphResult,
@@ -73,8 +74,9 @@ export function summarize(options: {
   graphsInOffHours?: number | undefined;
   ledgerErrors?: readonly string[] | undefined;
   note?: string | undefined;
+  paused?: PauseView | undefined;
 }): Summary {
-  const { runId, request, at, results, requests, graphsInOffHours, ledgerErrors, note } = options;
+  const { runId, request, at, results, requests, graphsInOffHours, ledgerErrors, note, paused } = options;
   const counts = countOutcomes(results);
   if (request.action === 'plan') {
     counts.wouldStop = results.filter(
@@ -92,6 +94,7 @@ export function summarize(options: {
     ...(graphsInOffHours === undefined ? {} : { graphsInOffHours }),
     ...(ledgerErrors && ledgerErrors.length > 0 ? { ledgerErrors } : {}),
     ...(note === undefined ? {} : { note }),
+    ...(paused === undefined ? {} : { paused }),
   };
 }
 

@@ -6,22 +6,19 @@
 import { type Clock, timerMs } from '../clock.js';
 import type { CredentialResolver } from '../credentials.js';
 import type { Transport, TransportOptions } from '../http/transport.js';
+import { ledgerAsOf } from '../ledger/as-of.js';
 import type { Ledger } from '../ledger/types.js';
 import type { Log } from '../log.js';
+import type { PauseStore } from '../pause/store.js';
 import type { Config, ProjectConfig } from '../schedule/config.js';
-import { isSkipped } from '../schedule/offhours.js';
 import { actOnProject, type Context } from './execute.js';
+import { pauseAt, pausedRun } from './paused.js';
+import { planAction } from './plan-action.js';
+import type { RunProgress } from './progress.js';
 import { type ReadProject, readProject } from './project.js';
 import { errorFields, logResult, summarize } from './report.js';
-import { configuredTargets, projectsInScope, type ResolvedTarget, selectTargets } from './targets.js';
-import {
-  type GraphResult,
-  Outcome,
-  type PlanResult,
-  type RequestStats,
-  type RunRequest,
-  type Summary,
-} from './types.js';
+import { projectsInScope, type ResolvedTarget, selectTargets } from './targets.js';
+import { type GraphResult, Outcome, type RequestStats, type RunRequest, type Summary } from './types.js';
 import type { PollSettings } from './verify.js';
 import { ScheduleWindows } from './windows.js';
 
@@ -40,45 +37,43 @@ export interface RunDependencies {
   readonly ledger?: Ledger | undefined;
   /** The clock's reading when the invocation began, which `now` stands for (default: the run's start). */
   readonly started?: number | undefined;
+  /** Where the pause is kept (the ledger table); without it no run is ever paused. */
+  readonly pauses?: PauseStore | undefined;
+  /** Filled in as the run goes, for a terminal to show (never the handler's). */
+  readonly progress?: RunProgress | undefined;
 }
 
 /** Distinct ledger problems kept in the summary: the first few say what is wrong. */
 const MAX_LEDGER_ERRORS = 5;
 
-/** Every action but `report`, which reads the ledger only (lib/report, routed by invoke). */
-export async function runRequest(
-  request: Exclude<RunRequest, { action: 'report' }>,
-  now: Date,
-  deps: RunDependencies,
-): Promise<Summary> {
-  const at = request.action === 'plan' ? (request.at ?? now) : now;
+export { planAll } from './plan-action.js';
+
+/** The actions that decide about graphs (the others are routed by invoke: report, pause, resume). */
+export type GraphRequest = Extract<RunRequest, { action: 'reconcile' | 'stop' | 'start' | 'plan' }>;
+type ActingRequest = Exclude<GraphRequest, { action: 'plan' }>;
+
+export async function runRequest(request: GraphRequest, now: Date, deps: RunDependencies): Promise<Summary> {
+  // A plan's `at`, or a rehearsal's (dry runs only): decisions are made as at that instant.
+  const at = request.at ?? now;
   const { results, ...extra } =
-    request.action === 'plan'
-      ? { results: planAll(deps.config, at), note: planNote(deps.config) }
-      : await reconcile(request, now, deps);
+    request.action === 'plan' ? await planAction(deps, at) : await scheduledOrAdHoc(request, at, now, deps);
   for (const result of results) if ('outcome' in result) logResult(deps.log, result);
   return summarize({ runId: deps.runId, request, at, results, ...extra });
 }
 
-/** The `plan` action: configuration and `at` only, no API call. */
-export function planAll(config: Config, at: Date): PlanResult[] {
-  const windows = new ScheduleWindows(config, at);
-  return configuredTargets(config).map(({ project, graph }) => {
-    const window = windows.windowOf(graph.schedule);
-    return {
-      projectId: project.projectId,
-      graphId: graph.id,
-      graphName: graph.name,
-      schedule: graph.schedule,
-      offHours: window.offHours,
-      holiday: window.holiday,
-      ...(graph.skipUntil && isSkipped(graph, at) ? { skipUntil: graph.skipUntil.toISOString() } : {}),
-      ...iso('prevStop', window.prevStop),
-      ...iso('prevStart', window.prevStart),
-      ...iso('nextStop', window.nextStop),
-      ...iso('nextStart', window.nextStart),
-    };
+/** A scheduled run under a pause skips everything; a pause that cannot be read fails the run afterwards. */
+async function scheduledOrAdHoc(request: ActingRequest, at: Date, now: Date, deps: RunDependencies) {
+  if (request.action !== 'reconcile') return reconcile(request, at, now, deps);
+  const { paused, problem } = await pauseAt(deps.pauses, at, {
+    log: deps.log,
+    timeoutMs: deps.deadline - deps.clock.now(),
   });
+  if (paused) {
+    deps.log.info('scheduled run skipped: paused', { paused });
+    return { ...pausedRun(deps.config, paused, at), paused };
+  }
+  const ran = await reconcile(request, at, now, deps);
+  return problem === undefined ? ran : { ...ran, ledgerErrors: [problem, ...ran.ledgerErrors] };
 }
 
 function startsGraphs(config: Config): boolean {
@@ -86,20 +81,6 @@ function startsGraphs(config: Config): boolean {
     Object.values(config.schedules).some((s) => s.startGraphs) ||
     config.projects.some((p) => p.graphs.some((g) => g.startGraphs))
   );
-}
-
-/** A plan reads the config only: it cannot see the graphs a `scheduleTag` selects, and says so. */
-function planNote(config: Config): string | undefined {
-  const tagged = config.projects.filter((p) => p.scheduleTag !== undefined).map((p) => p.projectId);
-  if (tagged.length === 0) return undefined;
-  return (
-    `plan reads the configuration only: graphs that project${tagged.length > 1 ? 's' : ''} ${tagged.join(', ')} ` +
-    'select by their scheduleTag are not shown; a dry run ({"dryRun": true}) lists them'
-  );
-}
-
-function iso<K extends string>(key: K, date: Date | undefined): Partial<Record<K, string>> {
-  return date ? ({ [key]: date.toISOString() } as Record<K, string>) : {};
 }
 
 /**
@@ -114,9 +95,11 @@ async function loadApi() {
   return { Transport, GesClient };
 }
 
+/** `now` is the instant schedules are evaluated at: `at` when rehearsing; `today` is the invocation's. */
 async function reconcile(
-  request: Exclude<RunRequest, { action: 'plan' | 'report' }>,
+  request: ActingRequest,
   now: Date,
+  today: Date,
   deps: RunDependencies,
 ): Promise<{
   results: GraphResult[];
@@ -169,7 +152,7 @@ async function reconcile(
     scheduleNow: () => new Date(clock.now() + offset),
     honourSkipUntil: request.action === 'reconcile' || request.graphs === 'all',
     ledger: {
-      ledger: deps.ledger,
+      ledger: rehearsedLedger(deps.ledger, request, today),
       // Ledger calls end with the run: whole ms, as AbortSignal.timeout requires.
       signal: AbortSignal.timeout(timerMs(deps.deadline - clock.now())),
       log,
@@ -188,6 +171,11 @@ async function reconcile(
       newClient: (p, credentials) =>
         new GesClient({ endpoint: p.endpoint, apiVersion: p.apiVersion, credentials, transport }),
     });
+  const { progress } = deps;
+  progress?.watchRequests(() => {
+    const { requests: sent, retries, throttled } = transport.stats;
+    return { sent, retries, throttled };
+  });
   try {
     const results = await actOnProjects(request, projects, read, context);
     const { requests: sent, retries, throttled } = transport.stats;
@@ -200,13 +188,26 @@ async function reconcile(
   }
 }
 
+/** A rehearsal reads the ledger as at its instant (and can never write to it). */
+function rehearsedLedger(
+  ledger: Ledger | undefined,
+  request: ActingRequest,
+  today: Date,
+): Ledger | undefined {
+  return ledger && request.at ? ledgerAsOf(ledger, request.at, today) : ledger;
+}
+
 async function actOnProjects(
-  request: Exclude<RunRequest, { action: 'plan' | 'report' }>,
+  request: ActingRequest,
   projects: readonly ProjectConfig[],
   read: (project: ProjectConfig) => Promise<ReadProject>,
   context: Context,
 ): Promise<GraphResult[]> {
-  const { log } = context.deps;
+  const { log, progress } = context.deps;
+  const settled = (results: GraphResult[]) => {
+    progress?.finished(results.length);
+    return results;
+  };
   if (request.action !== 'reconcile') {
     // Names may point into any project: every listing first, so that an unknown or ambiguous
     // name refuses the request before anything is stopped.
@@ -216,13 +217,14 @@ async function actOnProjects(
       request,
       listed.flatMap((l) => l.targets),
     );
+    progress?.listed(selected.length);
     return (
       await Promise.all(
         projects.map((project) => {
           const targets = selected.filter((t) => t.project === project);
           return isolated(project, targets.map(entryOf), log, () =>
             actOnProject(targets, byProject.get(project)!, context),
-          );
+          ).then(settled);
         }),
       )
     ).flat();
@@ -235,9 +237,10 @@ async function actOnProjects(
         // readProject turns its own failures into failed targets; what it read (tag-selected
         // graphs included) is what a failure after it must answer for.
         const view = await read(project);
+        progress?.listed(view.targets.length);
         return isolated(project, view.targets.map(entryOf), log, () =>
           actOnProject(view.targets, view, context),
-        );
+        ).then(settled);
       }),
     )
   ).flat();

@@ -164,7 +164,7 @@ export function selectTargets(request: StopRequest, resolved: readonly ResolvedT
     const matches = [...new Set([...byConfig, ...byGes])];
     const projects = [...new Set(matches.map((t) => t.project.projectId))];
     const graphs = new Set(matches.map((t) => t.live?.id ?? t.graph.id ?? t.graph.name));
-    if (matches.length === 0) unknown.push(`"${selector}"${didYouMean(closest(selector, known))}`);
+    if (matches.length === 0) unknown.push(selector);
     else if (projects.length > 1) ambiguous.push(`"${selector}" (in projects ${projects.join(', ')})`);
     else if (graphs.size > 1)
       ambiguous.push(`"${selector}" (${graphs.size} graphs in project ${projects[0]})`);
@@ -175,16 +175,21 @@ export function selectTargets(request: StopRequest, resolved: readonly ResolvedT
   const problems: string[] = [];
   const notListed = unlisted.length > 0 ? ` (project ${unlisted.join(', ')} could not be listed)` : '';
   if (unknown.length > 0) {
+    // The first few, each with a suggestion: an error of 20,000 names would not fit in a log event.
+    const shown = unknown.slice(0, MAX_SHOWN).map((u) => `"${u}"${didYouMean(closest(u, known))}`);
+    const more = unknown.length > MAX_SHOWN ? `, and ${unknown.length - MAX_SHOWN} more` : '';
     problems.push(
-      `unknown graph${unknown.length > 1 ? 's' : ''} ${unknown.join(', ')}: not in the config${notListed}`,
+      `unknown graph${unknown.length > 1 ? 's' : ''} ${shown.join(', ')}${more}: not in the config${notListed}`,
     );
   }
   if (ambiguous.length > 0) {
-    problems.push(`name used for several graphs, add "projectId" or use the id: ${ambiguous.join('; ')}`);
+    problems.push(
+      `name used for several graphs, add "projectId" or use the id: ${firstFew(ambiguous, '; ')}`,
+    );
   }
   if (unsure.length > 0) {
     problems.push(
-      `${unsure.join(', ')} may also name a graph in project ${unlisted.join(', ')}, which could not be listed: ` +
+      `${firstFew(unsure, ', ')} may also name a graph in project ${unlisted.join(', ')}, which could not be listed: ` +
         'use the id or the configured name, or add "projectId"',
     );
   }
@@ -193,6 +198,14 @@ export function selectTargets(request: StopRequest, resolved: readonly ResolvedT
     throw new EventError(`nothing was ${done}: ${problems.join('; ')}`);
   }
   return resolved.filter((t) => selected.has(t));
+}
+
+/** Names an error lists one by one; the rest are counted. */
+const MAX_SHOWN = 10;
+
+function firstFew(items: readonly string[], separator: string): string {
+  const more = items.length > MAX_SHOWN ? `${separator}and ${items.length - MAX_SHOWN} more` : '';
+  return items.slice(0, MAX_SHOWN).join(separator) + more;
 }
 
 function didYouMean(guess: string | undefined): string {

@@ -1,3 +1,5 @@
+import type { PauseView } from '../pause/state.js';
+
 /** What a run is asked to do, what it decides per graph, and what it reports (docs/contracts.md §3–§4). */
 
 export const Action = {
@@ -6,26 +8,34 @@ export const Action = {
   start: 'start',
   plan: 'plan',
   report: 'report',
+  pause: 'pause',
+  resume: 'resume',
 } as const;
 export type Action = (typeof Action)[keyof typeof Action];
 
 export type RunRequest =
-  | { readonly action: 'reconcile'; readonly dryRun: boolean }
+  /** `at` (dry runs only): rehearse, deciding as at that instant (lib/run/rehearse.ts). */
+  | { readonly action: 'reconcile'; readonly dryRun: boolean; readonly at?: Date | undefined }
   | {
       readonly action: 'stop';
       readonly dryRun: boolean;
       readonly graphs: 'all' | readonly string[];
       readonly projectId?: string | undefined;
+      readonly at?: Date | undefined;
     }
   | {
       readonly action: 'start';
       readonly dryRun: boolean;
       readonly graphs: 'all' | readonly string[];
       readonly projectId?: string | undefined;
+      readonly at?: Date | undefined;
     }
   | { readonly action: 'plan'; readonly dryRun: boolean; readonly at?: Date | undefined }
   /** Savings from the ledger over [from, to); no GES call. */
-  | { readonly action: 'report'; readonly dryRun: boolean; readonly from: Date; readonly to: Date };
+  | { readonly action: 'report'; readonly dryRun: boolean; readonly from: Date; readonly to: Date }
+  /** Scheduled runs stop and start nothing until `until` (lib/pause). */
+  | { readonly action: 'pause'; readonly dryRun: false; readonly until: Date; readonly reason: string }
+  | { readonly action: 'resume'; readonly dryRun: false };
 
 /** The ad-hoc actions, which name graphs: stop or start them now, whatever their schedule. */
 export type AdHocRequest = Extract<RunRequest, { action: 'stop' | 'start' }>;
@@ -49,6 +59,8 @@ export const SkipReason = {
   notStoppable: 'not-stoppable',
   /** Stopped by someone else (no open window in the ledger): never started by this function. */
   notOurs: 'not-ours',
+  /** A pause (`{"action":"pause"}`) holds: scheduled runs stop and start nothing. */
+  paused: 'paused',
 } as const;
 export type SkipReason = (typeof SkipReason)[keyof typeof SkipReason];
 
@@ -121,6 +133,8 @@ export interface Summary {
   readonly ledgerErrors?: readonly string[];
   /** What the summary cannot show (a plan does not see tag-selected graphs). */
   readonly note?: string;
+  /** The pause that held at `at` (scheduled runs and plans): nothing was stopped or started. */
+  readonly paused?: PauseView;
 }
 
 /** Result codes that are not errors thrown by this project but still explain a failed graph. */

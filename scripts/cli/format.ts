@@ -3,7 +3,10 @@
  * Pure: strings in, strings out.
  */
 import type { LogEntry } from '../../lib/log.js';
+import type { PauseOutput } from '../../lib/pause/action.js';
+import { pauseLine } from '../../lib/pause/state.js';
 import type { Counts, GraphResult, PlanResult, Summary } from '../../lib/run/types.js';
+import { byProject, graphCount, projectFailure, projectGraphs, projectMessage } from './project-failures.js';
 
 /** Columns padded to their widest cell; the last column is not padded, so lines end in text. */
 export function renderTable(header: readonly string[], rows: readonly (readonly string[])[]): string {
@@ -36,17 +39,38 @@ export function resultTable(summary: Summary): string {
   const results = summary.results;
   if (results.length === 0) return '(no configured graphs)\n';
   const graphs = results.filter(isGraphResult);
-  if (graphs.length === 0) return planTable(results as readonly PlanResult[]);
-  return renderTable(
-    ['graph', 'project', 'outcome', 'reason / job id', 'job', 'message'],
-    graphs.map((r) => [
-      graphLabel(r),
-      r.projectId.slice(0, 8),
-      r.outcome,
-      r.reason ?? r.jobId ?? r.errorCode ?? '',
-      r.jobStatus ?? '',
-      cut(r.message ?? '', MESSAGE_WIDTH),
-    ]),
+  if (graphs.length === 0) {
+    const note = summary.note === undefined ? '' : `note: ${summary.note}\n`;
+    return planTable(results as readonly PlanResult[]) + note;
+  }
+  // A project that failed as a whole is one row, not one per graph with the same message.
+  const rows = byProject(graphs).flatMap((rs) =>
+    projectFailure(rs)
+      ? [
+          [
+            projectGraphs(rs),
+            rs[0]!.projectId.slice(0, 8),
+            'failed',
+            rs[0]!.errorCode ?? '',
+            '',
+            projectMessage(rs[0]!)!,
+          ],
+        ]
+      : rs.map((r) => [
+          graphLabel(r),
+          r.projectId.slice(0, 8),
+          r.outcome,
+          r.reason ?? r.jobId ?? r.errorCode ?? '',
+          r.jobStatus ?? '',
+          r.message ?? '',
+        ]),
+  );
+  const note = summary.note === undefined ? '' : `note: ${summary.note}\n`;
+  return (
+    renderTable(
+      ['graph', 'project', 'outcome', 'reason / job id', 'job', 'message'],
+      rows.map((row) => row.map((cell, i) => (i === 5 ? cut(cell, MESSAGE_WIDTH) : cell))),
+    ) + note
   );
 }
 
@@ -86,8 +110,14 @@ export function verdict(summary: Summary): string {
     const off = summary.results.filter((r) => 'offHours' in r && r.offHours).length;
     return (
       `plan at ${summary.at}: ${off} of ${summary.results.length} graphs in off-hours, ` +
-      `${c.wouldStop} of them not under skipUntil (states not read: a dry run says what would be stopped) (${run})`
+      `${c.wouldStop} of them not under skipUntil (states not read: a dry run says what would be stopped) (${run})` +
+      (summary.paused
+        ? `\n${pauseLine(summary.paused)}: scheduled runs stop and start nothing until then`
+        : '')
     );
+  }
+  if (summary.paused) {
+    return `${summary.action}${dryRunOf(summary)}: ${pauseLine(summary.paused)}: nothing stopped or started, ${c.skipped} skipped (${run})`;
   }
   const main: keyof Counts =
     summary.action === 'start'
@@ -101,7 +131,16 @@ export function verdict(summary: Summary): string {
   const parts = (Object.keys(COUNT_LABELS) as (keyof Counts)[])
     .filter((k) => always.has(k) || c[k] > 0)
     .map((k) => `${c[k]} ${COUNT_LABELS[k]}`);
-  return `${summary.action}${summary.dryRun ? ' (dry run)' : ''}: ${parts.join(', ')} (${run})`;
+  return `${summary.action}${dryRunOf(summary)}: ${parts.join(', ')} (${run})`;
+}
+
+function dryRunOf(summary: Summary): string {
+  return summary.dryRun ? ' (dry run)' : '';
+}
+
+/** Said under the verdict of a rehearsal (a dry run with `at`). */
+export function rehearsalLine(summary: Summary): string {
+  return `rehearsed as at ${summary.at}: schedules, skipUntil, the pause and the ledger as they stand then, against today's graph states; nothing was changed\n`;
 }
 
 export function failedResults(summary: Summary): GraphResult[] {
@@ -126,8 +165,9 @@ export function failureReport(summary: Summary): string {
     const more = rs.length > MAX_NAMES ? `, and ${rs.length - MAX_NAMES} more` : '';
     return `  - ${first.errorCode ?? 'unknown error'}: ${names.join(', ')}${more}\n      ${first.message ?? ''}`;
   });
-  const total = summary.results.length;
-  return `${failed.length} of ${total} graph${total === 1 ? '' : 's'} failed:\n${entries.join('\n')}\n`;
+  const total = graphCount(summary.results.filter(isGraphResult));
+  const count = graphCount(failed);
+  return `${count} of ${total} graph${total === 1 ? '' : 's'} failed:\n${entries.join('\n')}\n`;
 }
 
 const MAX_NAMES = 10;
@@ -157,4 +197,15 @@ export function shortLogLine(entry: LogEntry): string | undefined {
     .filter(([, v]) => text(v) !== '')
     .map(([k, v]) => `${k}=${text(v)}`);
   return `warning: ${entry.message}${details.length > 0 ? ` (${details.join(', ')})` : ''}`;
+}
+
+/** What a pause or resume did, in one or two lines. */
+export function pauseText(output: PauseOutput): string {
+  const before = output.previous ? `(replaces: ${pauseLine(output.previous)})\n` : '';
+  if (output.action === 'pause' && output.paused) {
+    return `${pauseLine(output.paused)}: scheduled runs stop and start nothing until then; ad-hoc stop and start still work\n${before}`;
+  }
+  return output.previous
+    ? `resumed: scheduled runs act again (lifted: ${pauseLine(output.previous)})\n`
+    : 'resumed: no pause was in force\n';
 }

@@ -12,15 +12,28 @@ import { invoke } from '../../lib/invoke.js';
 import { dynamoLedger } from '../../lib/ledger/dynamo.js';
 import type { Ledger } from '../../lib/ledger/types.js';
 import { type Log, silentLog } from '../../lib/log.js';
+import { isPauseOutput } from '../../lib/pause/action.js';
+import { dynamoPauseStore, type PauseStore } from '../../lib/pause/store.js';
 import { powertoolsLog } from '../../lib/powertools-log.js';
 import { reportForLog } from '../../lib/report/log.js';
 import { isSavingsReport } from '../../lib/report/types.js';
+import { RunProgress } from '../../lib/run/progress.js';
 import { summaryForLog } from '../../lib/run/report.js';
 import type { Summary } from '../../lib/run/types.js';
 import { lambdaContext } from '../../sandbox/lambda-context.js';
 import { reportText } from '../report/format.js';
 import { parseCliArgs, USAGE } from './args.js';
-import { failedResults, failureReport, resultTable, shortLogLine, verdict } from './format.js';
+import {
+  failedResults,
+  failureReport,
+  pauseText,
+  rehearsalLine,
+  resultTable,
+  shortLogLine,
+  verdict,
+} from './format.js';
+import { everyInterval, startTicker } from './progress.js';
+import { projectFailures } from './project-failures.js';
 
 export const ExitCode = { ok: 0, graphsFailed: 1, refused: 2 } as const;
 export type ExitCode = (typeof ExitCode)[keyof typeof ExitCode];
@@ -37,6 +50,11 @@ export interface CliIo {
   readonly secrets?: SecretSource | undefined;
   /** The JSON log for `--json` (default: Powertools Logger with the Lambda context, as deployed). */
   readonly jsonLog?: ((level: LogLevel, context: Context) => Log) | undefined;
+  /** Whether stdout is a terminal: then a progress line every few seconds. */
+  readonly stdoutIsTTY?: boolean | undefined;
+  /** The progress ticker's clock and timer (default: Date.now, setInterval). */
+  readonly now?: (() => number) | undefined;
+  readonly every?: ((ms: number, tick: () => void) => () => void) | undefined;
 }
 
 const DRY_RUN = { dryRun: true } as const;
@@ -62,17 +80,20 @@ export async function main(argv: readonly string[], io: CliIo): Promise<ExitCode
   // The ledger of stop windows, as the Lambda has it when LEDGER_TABLE is set (locally: the
   // sandbox's DynamoDB emulator, through AWS_ENDPOINT_URL_DYNAMODB).
   const ledger = env.ledgerTable === undefined ? undefined : dynamoLedger({ table: env.ledgerTable });
+  const pauses = env.ledgerTable === undefined ? undefined : dynamoPauseStore({ table: env.ledgerTable });
   const run: Run = {
     event: chosen.value,
     timeoutMs: timeoutSeconds * 1000,
     env,
     secrets: io.secrets ?? secretsManagerSource(),
     ledger,
+    pauses,
   };
   try {
     return await (args.json ? runJson(io, run) : runReadable(io, run));
   } finally {
     ledger?.destroy();
+    pauses?.destroy();
   }
 }
 
@@ -108,12 +129,22 @@ interface Run {
   readonly env: Environment;
   readonly secrets: SecretSource;
   readonly ledger: Ledger | undefined;
+  readonly pauses: PauseStore | undefined;
 }
 
 async function runReadable(io: CliIo, run: Run): Promise<ExitCode> {
   const { env, secrets } = run;
   io.stderr(`invoking ${JSON.stringify(run.event)} with ${env.configPath}\n`);
   let summary: Summary;
+  const progress = io.stdoutIsTTY ? new RunProgress() : undefined;
+  const stopTicker = progress
+    ? startTicker({
+        progress,
+        write: io.stdout,
+        now: io.now ?? Date.now,
+        every: io.every ?? everyInterval,
+      })
+    : undefined;
   try {
     const output = await invoke(run.event, {
       env,
@@ -121,20 +152,34 @@ async function runReadable(io: CliIo, run: Run): Promise<ExitCode> {
       log: warningsTo(io.stderr),
       remainingMs: run.timeoutMs,
       ledger: run.ledger,
+      pauses: run.pauses,
+      progress,
     });
     if (isSavingsReport(output)) {
       io.stdout(reportText(output));
+      return ExitCode.ok;
+    }
+    if (isPauseOutput(output)) {
+      io.stdout(pauseText(output));
       return ExitCode.ok;
     }
     summary = output;
   } catch (error) {
     const code = isGesOffhoursError(error) ? error.code : 'INTERNAL';
     return refuse(io, `run refused (${code}): ${error instanceof Error ? error.message : String(error)}`);
+  } finally {
+    stopTicker?.();
   }
-  io.stdout(`${resultTable(summary)}\n${verdict(summary)}\n`);
-  const failures = failureReport(summary);
-  if (failures !== '') io.stdout(`\n${failures}`);
   const code = exitCodeOf(summary);
+  if (code === ExitCode.refused) {
+    // No project could be read: one problem, said once per project, not once per graph.
+    io.stdout(projectFailures(summary));
+  } else {
+    io.stdout(`${resultTable(summary)}\n${verdict(summary)}\n`);
+    if (isRehearsal(run.event) && summary.action !== 'plan') io.stdout(rehearsalLine(summary));
+    const failures = failureReport(summary);
+    if (failures !== '') io.stdout(`\n${failures}`);
+  }
   // Only when no source was named at all: otherwise the failures above say what went wrong with it.
   if (code === ExitCode.refused && env.credentialsSecret === undefined && env.envCredentials === undefined) {
     io.stderr(
@@ -158,11 +203,14 @@ async function runJson(io: CliIo, run: Run): Promise<ExitCode> {
       remainingMs: context.getRemainingTimeInMillis(),
       runId: context.awsRequestId,
       ledger: run.ledger,
+      pauses: run.pauses,
     });
     if (isSavingsReport(output)) {
       log.info('savings report', { report: reportForLog(output) });
       return ExitCode.ok;
     }
+    // pause and resume logged what they did.
+    if (isPauseOutput(output)) return ExitCode.ok;
     summary = output;
   } catch (error) {
     log.error('run refused', {
@@ -213,6 +261,10 @@ function warningsTo(write: (text: string) => void): Log {
       if (line !== undefined) write(`${line}\n`);
     },
   };
+}
+
+function isRehearsal(event: unknown): boolean {
+  return typeof event === 'object' && event !== null && 'at' in event;
 }
 
 function refuse(io: CliIo, message: string): ExitCode {

@@ -180,10 +180,11 @@ describe('npm run check: an invalid config', () => {
     },
   );
 
-  it('refuses a missing file, naming it', async () => {
-    const { code, stderr } = await check(['does/not/exist.yaml']);
-    expect(code).toBe(ExitCode.invalid);
-    expect(stderr).toContain('does/not/exist.yaml: 1 problem in the config\n  - file not found');
+  it('calls a missing file a usage error (exit 2), naming it, not an invalid config', async () => {
+    const { code, stdout, stderr } = await check(['does/not/exist.yaml']);
+    expect(code).toBe(ExitCode.usage);
+    expect(stderr).toContain('does/not/exist.yaml: no such file');
+    expect(stdout).not.toContain('invalid');
   });
 
   it('checks config/schedule.yaml by default: as shipped, it still holds the placeholders', async () => {

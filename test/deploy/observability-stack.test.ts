@@ -129,6 +129,7 @@ describe('osls package: the dashboard and metrics', () => {
     ['Graphs in off-hours', ['GraphsInOffHours', 'GraphsStoppedNow']],
     ['Hours kept stopped per day', ['GraphsStoppedNow']],
     ['Requests throttled', ['ThrottledRequests']],
+    ['Paused', ['Paused']],
   ])('has a widget "%s…" of %j', (title, names) => {
     const widget = widgets().find((w) => w.properties.title.startsWith(title));
     expect(widget?.type).toBe('metric');

@@ -199,7 +199,7 @@ describe('Function: loadConfig', () => {
     const graphs = config.projects.flatMap((p) => p.graphs);
     expect(graphs.some((g) => g.id !== undefined && g.name === undefined)).toBe(true);
     expect(graphs.some((g) => g.name !== undefined && g.id === undefined)).toBe(true);
-    expect(graphs.find((g) => g.skipUntil)?.skipUntil?.toISOString()).toBe('2026-12-01T07:00:00.000Z');
+    expect(graphs.find((g) => g.skipUntil)?.skipUntil?.toISOString()).toBe('2099-12-01T07:00:00.000Z');
   });
 
   it('loads the deployed placeholder config', async () => {

@@ -16,6 +16,15 @@ describe('config/schedule.example.yaml', () => {
     expect(warnings).toEqual([]);
   });
 
+  // The demo runs it today: a skipUntil that has passed logs a warning and changes the sample
+  // output. The only test here that reads the real clock, because going stale is what it checks.
+  it('keeps every skipUntil at least ten years ahead of today', () => {
+    const tenYears = Date.now() + 10 * 365 * 86_400_000;
+    const skips = config.projects.flatMap((p) => p.graphs.flatMap((g) => (g.skipUntil ? [g.skipUntil] : [])));
+    expect(skips.length).toBeGreaterThan(0);
+    for (const until of skips) expect(until.getTime()).toBeGreaterThan(tenYears);
+  });
+
   // `npm start` runs it at whatever time it is: some graph must be in off-hours at every instant.
   // Every quarter hour of the weeks that could break that: winter, summer, and each DST change
   // of the zones the example uses (New York and Berlin change on different dates).

@@ -1,8 +1,8 @@
 /**
  * Lambda entry: parse the event, run, publish the run's metrics, log the summary last, return it,
  * or throw after logging when any graph failed so Lambda's Errors metric and alarms see it. A
- * `report` event returns (and logs last) the savings report instead; a report that cannot be made
- * (no ledger configured, a bad range, the ledger unreadable) is refused like a bad event: logged
+ * `report` event returns (and logs last) the savings report instead, a `history` event the windows;
+ * either that cannot be made (no ledger configured, a bad range, the ledger unreadable) is refused like a bad event: logged
  * as `run refused` with its code (EVENT_INVALID, LEDGER_UNAVAILABLE) and thrown.
  */
 import type { Context } from 'aws-lambda';
@@ -13,8 +13,8 @@ import { failureOf, type InvokeOutput, invoke } from '../lib/invoke.js';
 import { dynamoLedger } from '../lib/ledger/dynamo.js';
 import { runMetricsPublisher } from '../lib/metrics.js';
 import { powertoolsLog } from '../lib/powertools-log.js';
-import { reportForLog } from '../lib/report/log.js';
-import { isSavingsReport } from '../lib/report/types.js';
+import { historyForLog, reportForLog } from '../lib/report/log.js';
+import { isHistoryReport, isSavingsReport } from '../lib/report/types.js';
 import { summaryForLog } from '../lib/run/report.js';
 
 // Created once per container: warm invocations reuse the AWS clients and their connections (each
@@ -47,6 +47,10 @@ export async function handler(event: unknown, context: Context): Promise<InvokeO
   }
   if (isSavingsReport(output)) {
     log.info('savings report', { report: reportForLog(output) });
+    return output;
+  }
+  if (isHistoryReport(output)) {
+    log.info('history', { history: historyForLog(output) });
     return output;
   }
   try {

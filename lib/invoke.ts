@@ -11,7 +11,7 @@ import { GraphsFailedError } from './errors.js';
 import type { TransportOptions } from './http/transport.js';
 import type { Ledger } from './ledger/types.js';
 import type { Log } from './log.js';
-import type { SavingsReport } from './report/types.js';
+import { type HistoryReport, isHistoryReport, isSavingsReport, type SavingsReport } from './report/types.js';
 import { parseEvent } from './run/events.js';
 import { runRequest } from './run/run.js';
 import type { GraphResult, Summary } from './run/types.js';
@@ -39,8 +39,16 @@ export function safetyMarginMs(remainingMs: number): number {
   return Math.min(10_000, Math.max(200, Math.round(remainingMs / 10)));
 }
 
-/** A run's summary, or a savings report for `report` (tell them apart with isSavingsReport). */
-export type InvokeOutput = Summary | SavingsReport;
+/**
+ * A run's summary, a savings report for `report`, or the windows for `history` (tell them apart
+ * with isSummary, isSavingsReport and isHistoryReport).
+ */
+export type InvokeOutput = Summary | SavingsReport | HistoryReport;
+
+/** A run's summary, as opposed to what `report` and `history` return. */
+export function isSummary(output: InvokeOutput): output is Summary {
+  return !isSavingsReport(output) && !isHistoryReport(output);
+}
 
 export async function invoke(event: unknown, options: InvokeOptions): Promise<InvokeOutput> {
   const clock = options.clock ?? systemClock;
@@ -57,6 +65,12 @@ export async function invoke(event: unknown, options: InvokeOptions): Promise<In
     // Loaded by reports only: a scheduled run never parses it.
     const { savingsReport } = await import('./report/report.js');
     return savingsReport({ config, ledger: options.ledger, from, to, now, signal });
+  }
+  if (request.action === 'history') {
+    const { historyReport } = await import('./report/history.js');
+    const { graphs, from, to } = request;
+    const signal = AbortSignal.timeout(timerMs(deadline - started));
+    return historyReport({ config, ledger: options.ledger, graphs, from, to, now, signal });
   }
   const credentials = new CredentialResolver({
     source: options.secrets,

@@ -13,7 +13,12 @@ import { failureOf, invoke } from '../lib/invoke.js';
 import { type DynamoLedger, dynamoLedger } from '../lib/ledger/dynamo.js';
 import type { Ledger } from '../lib/ledger/types.js';
 import { type LogEntry, memoryLog } from '../lib/log.js';
-import { isSavingsReport, type SavingsReport } from '../lib/report/types.js';
+import {
+  type HistoryReport,
+  isHistoryReport,
+  isSavingsReport,
+  type SavingsReport,
+} from '../lib/report/types.js';
 import type { Summary } from '../lib/run/types.js';
 import type { PollSettings } from '../lib/run/verify.js';
 import { createLedgerTable, EMULATOR_CLIENT, startDynamo } from './dynamo.js';
@@ -55,6 +60,8 @@ export interface InvokeResult {
   readonly summary: Summary | undefined;
   /** What a `report` event returns instead of a summary. */
   readonly report?: SavingsReport | undefined;
+  /** What a `history` event returns. */
+  readonly history?: HistoryReport | undefined;
   /** What the handler would throw: the refusal, or GraphsFailedError after a summary. */
   readonly error: unknown;
   readonly entries: readonly LogEntry[];
@@ -127,6 +134,7 @@ export async function startWorld(options: WorldOptions): Promise<World> {
       const started = Date.now();
       let summary: Summary | undefined;
       let report: SavingsReport | undefined;
+      let history: HistoryReport | undefined;
       let error: unknown;
       try {
         const output = await invoke(event, {
@@ -147,6 +155,7 @@ export async function startWorld(options: WorldOptions): Promise<World> {
           ledger: 'ledger' in overrides ? overrides.ledger : ledger,
         });
         if (isSavingsReport(output)) report = output;
+        else if (isHistoryReport(output)) history = output;
         else {
           summary = output;
           error = failureOf(output);
@@ -154,7 +163,7 @@ export async function startWorld(options: WorldOptions): Promise<World> {
       } catch (e) {
         error = e;
       }
-      return { summary, report, error, entries: log.entries, elapsedMs: Date.now() - started };
+      return { summary, report, history, error, entries: log.entries, elapsedMs: Date.now() - started };
     },
     async close() {
       ledger?.destroy();

@@ -16,10 +16,9 @@ import { join } from 'node:path';
 import { parseDocument } from 'yaml';
 import { secretsManagerSource } from '../lib/credentials.js';
 import { readEnvironment } from '../lib/env.js';
-import { invoke } from '../lib/invoke.js';
+import { invoke, isSummary } from '../lib/invoke.js';
 import { dynamoLedger } from '../lib/ledger/dynamo.js';
 import { powertoolsLog } from '../lib/powertools-log.js';
-import { isSavingsReport } from '../lib/report/types.js';
 import type { GraphResult, Summary } from '../lib/run/types.js';
 import { loadConfig } from '../lib/schedule/config.js';
 import { evaluateSchedule } from '../lib/schedule/offhours.js';
@@ -176,7 +175,7 @@ let summary: Summary | undefined;
 let failure: unknown;
 try {
   const output = await handler(scheduledEvent, lambdaContext(300_000));
-  summary = isSavingsReport(output) ? undefined : output;
+  summary = isSummary(output) ? output : undefined;
 } catch (error) {
   failure = error;
 }
@@ -203,7 +202,7 @@ if (morning) {
       now: morning.at,
       ledger,
     });
-    second = isSavingsReport(output) ? undefined : output;
+    second = isSummary(output) ? output : undefined;
   } catch (error) {
     secondFailure = error;
   } finally {

@@ -45,9 +45,9 @@ export interface RunDependencies {
 /** Distinct ledger problems kept in the summary: the first few say what is wrong. */
 const MAX_LEDGER_ERRORS = 5;
 
-/** Every action but `report`, which reads the ledger only (lib/report, routed by invoke). */
+/** Every action but `report` and `history`, which read the ledger only (lib/report, routed by invoke). */
 export async function runRequest(
-  request: Exclude<RunRequest, { action: 'report' }>,
+  request: Exclude<RunRequest, { action: 'report' | 'history' }>,
   now: Date,
   deps: RunDependencies,
 ): Promise<Summary> {
@@ -115,7 +115,7 @@ async function loadApi() {
 }
 
 async function reconcile(
-  request: Exclude<RunRequest, { action: 'plan' | 'report' }>,
+  request: Exclude<RunRequest, { action: 'plan' | 'report' | 'history' }>,
   now: Date,
   deps: RunDependencies,
 ): Promise<{
@@ -201,7 +201,7 @@ async function reconcile(
 }
 
 async function actOnProjects(
-  request: Exclude<RunRequest, { action: 'plan' | 'report' }>,
+  request: Exclude<RunRequest, { action: 'plan' | 'report' | 'history' }>,
   projects: readonly ProjectConfig[],
   read: (project: ProjectConfig) => Promise<ReadProject>,
   context: Context,

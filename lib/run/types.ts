@@ -6,6 +6,7 @@ export const Action = {
   start: 'start',
   plan: 'plan',
   report: 'report',
+  history: 'history',
 } as const;
 export type Action = (typeof Action)[keyof typeof Action];
 
@@ -25,7 +26,15 @@ export type RunRequest =
     }
   | { readonly action: 'plan'; readonly dryRun: boolean; readonly at?: Date | undefined }
   /** Savings from the ledger over [from, to); no GES call. */
-  | { readonly action: 'report'; readonly dryRun: boolean; readonly from: Date; readonly to: Date };
+  | { readonly action: 'report'; readonly dryRun: boolean; readonly from: Date; readonly to: Date }
+  /** Each graph's stop windows over [from, to) from the ledger; no GES call. No `graphs`: every graph. */
+  | {
+      readonly action: 'history';
+      readonly dryRun: boolean;
+      readonly graphs?: readonly string[] | undefined;
+      readonly from: Date;
+      readonly to: Date;
+    };
 
 /** The ad-hoc actions, which name graphs: stop or start them now, whatever their schedule. */
 export type AdHocRequest = Extract<RunRequest, { action: 'stop' | 'start' }>;

@@ -13,12 +13,13 @@ import { dynamoLedger } from '../../lib/ledger/dynamo.js';
 import type { Ledger } from '../../lib/ledger/types.js';
 import { type Log, silentLog } from '../../lib/log.js';
 import { powertoolsLog } from '../../lib/powertools-log.js';
-import { reportForLog } from '../../lib/report/log.js';
-import { isSavingsReport } from '../../lib/report/types.js';
+import { historyForLog, reportForLog } from '../../lib/report/log.js';
+import { isHistoryReport, isSavingsReport } from '../../lib/report/types.js';
 import { summaryForLog } from '../../lib/run/report.js';
 import type { Summary } from '../../lib/run/types.js';
 import { lambdaContext } from '../../sandbox/lambda-context.js';
 import { reportText } from '../report/format.js';
+import { historyText } from '../report/history-format.js';
 import { parseCliArgs, USAGE } from './args.js';
 import { failedResults, failureReport, resultTable, shortLogLine, verdict } from './format.js';
 
@@ -126,6 +127,10 @@ async function runReadable(io: CliIo, run: Run): Promise<ExitCode> {
       io.stdout(reportText(output));
       return ExitCode.ok;
     }
+    if (isHistoryReport(output)) {
+      io.stdout(historyText(output));
+      return ExitCode.ok;
+    }
     summary = output;
   } catch (error) {
     const code = isGesOffhoursError(error) ? error.code : 'INTERNAL';
@@ -161,6 +166,10 @@ async function runJson(io: CliIo, run: Run): Promise<ExitCode> {
     });
     if (isSavingsReport(output)) {
       log.info('savings report', { report: reportForLog(output) });
+      return ExitCode.ok;
+    }
+    if (isHistoryReport(output)) {
+      log.info('history', { history: historyForLog(output) });
       return ExitCode.ok;
     }
     summary = output;

@@ -143,7 +143,8 @@ describe('parseEvent: a refused event says what was probably meant', () => {
     {
       name: 'a misspelt stop field on a plan',
       event: { action: 'plan', grpahs: 'all' },
-      words: '"grpahs" (did you mean "graphs", only with "action": "stop" or "action": "start" or "action": "history")',
+      words:
+        '"grpahs" (did you mean "graphs", only with "action": "stop" or "action": "start" or "action": "history")',
     },
     {
       name: 'each of several unknown fields',

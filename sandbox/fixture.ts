@@ -99,7 +99,10 @@ const FixtureSchema = v.strictObject({
 });
 
 /** What a fixture file holds: the sandbox options without the clocks, the hook and the listening address. */
-export type SandboxFixture = Omit<SandboxOptions, 'now' | 'monotonicMs' | 'onSettled' | 'host' | 'port'>;
+export type SandboxFixture = Omit<
+  SandboxOptions,
+  'now' | 'monotonicMs' | 'jobClock' | 'onSettled' | 'host' | 'port'
+>;
 
 /** Parses and checks a fixture's text; `source` names it in error messages. */
 export function parseFixture(text: string, source: string): SandboxFixture {

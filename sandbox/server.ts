@@ -82,6 +82,7 @@ export class GesSandbox {
       graphs: options.graphs,
       jobDurationMs: options.jobDurationMs ?? 50,
       seed,
+      ...(options.jobClock ? { clock: options.jobClock } : {}),
     });
     const faults = new FaultEngine(options.faults ?? [], seed);
     const limiter = new RateLimiter(options.rateLimit, options.monotonicMs ?? (() => performance.now()));

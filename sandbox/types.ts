@@ -124,8 +124,13 @@ export interface SandboxOptions {
   rateLimit?: RateLimit;
   /** Changes to the graphs between list pages (default none). */
   listMutations?: ListMutation[];
-  /** The clock the X-Sdk-Date window is checked against (default real time). Jobs always use real time. */
+  /** The clock the X-Sdk-Date window is checked against (default real time). */
   now?: () => Date;
+  /**
+   * Epoch milliseconds jobs begin and end by (default `Date.now`): a simulated week
+   * (sandbox/week.ts) moves it with the simulated time, so a job's times match the run's instants.
+   */
+  jobClock?: () => number;
   /** Monotonic milliseconds for the rate limit's buckets (default `performance.now`). */
   monotonicMs?: () => number;
   /** Called once per request when it is settled (answered, reset, hung, answer lost); must not throw. */

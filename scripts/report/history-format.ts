@@ -2,9 +2,9 @@
 import type { GraphHistory, HistoryReport, HistoryWindow } from '../../lib/report/types.js';
 import { renderTable } from '../cli/format.js';
 
-/** `2026-11-28T11:00:00.000Z` → `2026-11-28 11:00:00Z`: a column a person can read. */
+/** `2026-11-28T11:00:00.373Z` → `2026-11-28 11:00:00Z`: a column a person can read. */
 const instant = (iso: string | undefined) =>
-  iso === undefined ? '' : iso.replace('T', ' ').replace(/\.000Z$/, 'Z');
+  iso === undefined ? '' : iso.replace('T', ' ').replace(/\.\d+Z$/, 'Z');
 
 function note(w: HistoryWindow): string {
   return [
@@ -50,7 +50,7 @@ export function historyText(history: HistoryReport): string {
       ['stopped at', 'confirmed at', 'ended at', 'ended by', 'hours', 'stop job', 'note'],
       rows,
     );
-    parts.push(table.replace(/^/gm, '  '));
+    parts.push(`${table.trimEnd().replace(/^/gm, '  ')}\n`);
   }
   if (history.skipped.length > 0) {
     parts.push('\nLedger items that are not stop windows (not shown):\n');

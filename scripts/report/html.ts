@@ -70,7 +70,8 @@ h1{font-size:22px;margin:0 0 4px}h2{font-size:17px;margin:28px 0 8px}.sub{color:
 .legend i{display:inline-block;width:12px;height:12px;border-radius:2px;margin-right:6px;vertical-align:-1px}
 .chart{max-width:100%;height:auto}.grid{stroke:#e4e7eb}.tick,.xlabel,.unit,.hvalue{font-size:11px;fill:#52606d}
 .hlabel{font-size:12px;fill:#1f2933}.empty{font-size:14px;fill:#7b8794}
-table{border-collapse:collapse;width:100%;font-size:13px}th,td{text-align:left;padding:4px 8px;border-bottom:1px solid #e4e7eb}
+table{border-collapse:collapse;width:100%;font-size:13px}th,td{text-align:left;padding:4px 8px;border-bottom:1px solid #e4e7eb;white-space:nowrap}
+.scroll{overflow-x:auto}
 td.n,th.n{text-align:right;font-variant-numeric:tabular-nums}.note{color:#52606d;font-size:12px}`;
 
 function table(
@@ -81,9 +82,9 @@ function table(
   const cell = (tag: string, text: string, i: number) =>
     `<${tag}${numeric.has(i) ? ' class="n"' : ''}>${esc(text)}</${tag}>`;
   return (
-    `<table><thead><tr>${header.map((h, i) => cell('th', h, i)).join('')}</tr></thead><tbody>` +
+    `<div class="scroll"><table><thead><tr>${header.map((h, i) => cell('th', h, i)).join('')}</tr></thead><tbody>` +
     rows.map((r) => `<tr>${r.map((c, i) => cell('td', c, i)).join('')}</tr>`).join('') +
-    '</tbody></table>'
+    '</tbody></table></div>'
   );
 }
 
@@ -92,8 +93,14 @@ export function reportHtml(report: SavingsReport & { readonly days: readonly Day
   const label = labeller([...report.graphs, ...report.forecast]);
   const series = seriesOf(report.graphs, label);
   const labels = days.map((d) => dayLabel(d.day));
-  // A forecast bar has its graph's colour in the charts above (by id: entries may name it by name).
-  const colorOf = new Map(series.map((s) => [s.key, s.color]));
+  // A forecast bar has its graph's colour in the charts above, found by id or, for an entry that
+  // names its graph by name only, by project and name.
+  const colorOf = new Map<string, string>();
+  for (const s of series) colorOf.set(s.key, s.color);
+  for (const g of report.graphs) {
+    const color = colorOf.get(keyOf(g));
+    if (color && g.graphName !== undefined) colorOf.set(`${g.projectId}#${g.graphName}`, color);
+  }
   const monthly = report.forecast.reduce((sum, f) => sum + (f.savedPerMonth ?? 0), 0);
   const priced = report.forecast.some((f) => f.savedPerMonth !== undefined);
   const legend = series.map((s) => `<li><i style="background:${s.color}"></i>${esc(s.label)}</li>`).join('');
@@ -107,8 +114,11 @@ export function reportHtml(report: SavingsReport & { readonly days: readonly Day
       .map((f) => ({
         label: label(f),
         value: priced ? (f.savedPerMonth ?? 0) : f.offHoursPerWeek,
-        text: `${money(f.savedPerMonth, currency)}/month · ${hours(f.offHoursPerWeek)}/week`,
-        color: colorOf.get(keyOf(f)) ?? OTHER.color,
+        text:
+          f.savedPerMonth === undefined
+            ? `${hours(f.offHoursPerWeek)}/week, no price known`
+            : `${money(f.savedPerMonth, currency)}/month · ${hours(f.offHoursPerWeek)}/week`,
+        color: colorOf.get(keyOf(f)) ?? colorOf.get(`${f.projectId}#${f.graphName ?? ''}`) ?? OTHER.color,
       })),
   );
   const graphRows = report.graphs.map((g) => [

@@ -33,7 +33,7 @@ export interface StackedBarsInput {
 
 const WIDTH = 960;
 const HEIGHT = 280;
-const M = { left: 64, right: 12, top: 14, bottom: 42 } as const;
+const M = { left: 64, right: 12, top: 26, bottom: 30 } as const;
 
 /** 1, 2, 2.5 or 5 times a power of ten: about `count` ticks up to `max`. */
 export function niceStep(max: number, count = 5): number {
@@ -87,9 +87,7 @@ export function stackedBars(input: StackedBarsInput): string {
     parts.push(
       `<text class="empty" x="${WIDTH / 2}" y="${M.top + plotH / 2}" text-anchor="middle">nothing kept stopped in this range</text>`,
     );
-  parts.push(
-    `<text class="unit" x="${M.left - 6}" y="${HEIGHT - 8}" text-anchor="end">${esc(input.unit)}</text>`,
-  );
+  parts.push(`<text class="unit" x="${M.left - 6}" y="12" text-anchor="end">${esc(input.unit)}</text>`);
   return svg(input.title, HEIGHT, parts);
 }
 

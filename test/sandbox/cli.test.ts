@@ -26,7 +26,12 @@ describe('sandbox CLI: arguments', () => {
       faults: [],
       quiet: false,
       ledgerPort: 8732,
+      week: false,
     });
+  });
+
+  it('takes --week, for a simulated week of runs before serving', () => {
+    expect(parseCliArgs(['--week', '--ledger-port', '0'])).toMatchObject({ week: true, ledgerPort: 0 });
   });
 
   it.each([
@@ -91,6 +96,8 @@ describe('sandbox CLI: arguments', () => {
     },
     { argv: ['--fault', 'stop'], message: /--fault 'stop': the effect is/ },
     { argv: ['--latency', '-5'], message: /--latency/ },
+    { argv: ['--week', '--no-ledger'], message: /--week records its runs in the ledger/ },
+    { argv: ['other.yaml', '--week'], message: /--week runs config\/schedule.sandbox.yaml/ },
   ])('refuses $argv with a usage error (exit 2)', ({ argv, message }) => {
     expect(() => parseCliArgs(argv)).toThrow(message);
     expect(() => parseCliArgs(argv)).toThrow(UsageError);

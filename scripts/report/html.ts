@@ -89,7 +89,15 @@ function table(
 }
 
 export function reportHtml(report: SavingsReport & { readonly days: readonly DaySavings[] }): string {
-  const { currency, totals, days } = report;
+  const { currency, totals } = report;
+  // A range that begins before the first stop window (the default 30 days of a new ledger) would
+  // draw mostly empty days: the chart begins at the first day with hours.
+  const first = report.days.findIndex((d) => d.totals.hoursStopped > 0);
+  const days = first > 0 ? report.days.slice(first) : report.days;
+  const leftOut =
+    first > 0
+      ? `<p class="note">${esc(`Nothing was kept stopped before ${dayLabel(days[0]!.day)}: the charts begin there.`)}</p>`
+      : '';
   const label = labeller([...report.graphs, ...report.forecast]);
   const series = seriesOf(report.graphs, label);
   const labels = days.map((d) => dayLabel(d.day));
@@ -161,6 +169,7 @@ export function reportHtml(report: SavingsReport & { readonly days: readonly Day
 <div class="card"><b>${esc(priced ? money(monthly, currency) : '-')}</b><span>forecast per month</span></div>
 </div>
 <h2>Hours kept stopped per day</h2>
+${leftOut}
 ${stackedBars({ title: 'Hours kept stopped per day', unit: 'h', labels, series, value: dayValue(days, series, 'hoursStopped') })}
 <ul class="legend">${legend}</ul>
 <h2>Money saved per day (${esc(currency)})</h2>

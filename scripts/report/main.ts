@@ -1,8 +1,10 @@
 /**
- * `npm run report -- [--from <instant>] [--to <instant>] [--csv]`: the savings report on this
- * machine, through the same path as the Lambda's `report` action (lib/invoke.ts), from the ledger
- * in LEDGER_TABLE (AWS_ENDPOINT_URL_DYNAMODB for an emulator) and the config in SCHEDULE_CONFIG.
- * Without LEDGER_TABLE it prints the forecast alone, saying so.
+ * `npm run report -- [--from <instant>] [--to <instant>] [--csv | --html FILE]` and
+ * `npm run report -- --history [graph…]`: the savings report (or each graph's stop windows) on this
+ * machine, through the same path as the Lambda's `report` and `history` actions (lib/invoke.ts),
+ * from the ledger in LEDGER_TABLE (AWS_ENDPOINT_URL_DYNAMODB for an emulator) and the config in
+ * SCHEDULE_CONFIG. Without LEDGER_TABLE the report prints the forecast alone, saying so. `--html`
+ * asks lib/report/report.ts for the same report with its days (scripts/report/html-file.ts).
  */
 import { readEnvironment } from '../../lib/env.js';
 import { isGesOffhoursError } from '../../lib/errors.js';

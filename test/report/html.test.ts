@@ -121,3 +121,19 @@ describe('Function: niceStep', () => {
     expect(niceStep(max)).toBeCloseTo(step);
   });
 });
+
+describe('Function: reportHtml, a range longer than the ledger', () => {
+  it('begins the charts at the first day with hours, and says so', async () => {
+    const report = await weekReport();
+    const empty = {
+      ...report.days[0]!,
+      day: '2026-10-31',
+      graphs: [],
+      totals: { hoursStopped: 0, saved: 0, unpricedHours: 0 },
+    };
+    const html = reportHtml({ ...report, days: [empty, { ...empty, day: '2026-10-30' }, ...report.days] });
+    expect(html).toContain('Nothing was kept stopped before Nov 1: the charts begin there.');
+    expect(html).not.toContain('>Oct 31<');
+    expect(html.match(/<rect class="bar"/g)).toHaveLength(2 * 7 * 4);
+  });
+});

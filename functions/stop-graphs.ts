@@ -1,10 +1,11 @@
 /**
  * Lambda entry: parse the event, run, publish the run's metrics, log the summary last, return it,
  * or throw after logging when any graph failed so Lambda's Errors metric and alarms see it. A
- * `report` event returns (and logs last) the savings report instead; a report that cannot be made
- * (no ledger configured, a bad range, the ledger unreadable) is refused like a bad event: logged
- * as `run refused` with its code (EVENT_INVALID, LEDGER_UNAVAILABLE) and thrown. `pause` and
- * `resume` log what they did and return it. Nothing here prints progress: that is the CLI's.
+ * `report` event returns (and logs last) the savings report instead, a `history` event the windows;
+ * either that cannot be made (no ledger configured, a bad range, the ledger unreadable) is refused
+ * like a bad event: logged as `run refused` with its code (EVENT_INVALID, LEDGER_UNAVAILABLE) and
+ * thrown. `pause` and `resume` log what they did and return it. Nothing here prints progress: that
+ * is the CLI's.
  */
 import type { Context } from 'aws-lambda';
 import { secretsManagerSource } from '../lib/credentials.js';
@@ -16,8 +17,8 @@ import { runMetricsPublisher } from '../lib/metrics.js';
 import { isPauseOutput } from '../lib/pause/action.js';
 import { dynamoPauseStore } from '../lib/pause/store.js';
 import { powertoolsLog } from '../lib/powertools-log.js';
-import { reportForLog } from '../lib/report/log.js';
-import { isSavingsReport } from '../lib/report/types.js';
+import { historyForLog, reportForLog } from '../lib/report/log.js';
+import { isHistoryReport, isSavingsReport } from '../lib/report/types.js';
 import { summaryForLog } from '../lib/run/report.js';
 
 // Created once per container: warm invocations reuse the AWS clients and their connections (each
@@ -56,6 +57,10 @@ export async function handler(event: unknown, context: Context): Promise<InvokeO
   }
   // pause and resume logged what they did; nothing to publish.
   if (isPauseOutput(output)) return output;
+  if (isHistoryReport(output)) {
+    log.info('history', { history: historyForLog(output) });
+    return output;
+  }
   try {
     // Before the summary, which stays the last line; also when graphs failed.
     await publishMetrics(output);

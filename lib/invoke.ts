@@ -13,7 +13,7 @@ import type { Ledger } from './ledger/types.js';
 import type { Log } from './log.js';
 import type { PauseOutput } from './pause/action.js';
 import type { PauseStore } from './pause/store.js';
-import type { SavingsReport } from './report/types.js';
+import type { HistoryReport, SavingsReport } from './report/types.js';
 import { parseEvent } from './run/events.js';
 import type { RunProgress } from './run/progress.js';
 import { runRequest } from './run/run.js';
@@ -47,10 +47,10 @@ export function safetyMarginMs(remainingMs: number): number {
 }
 
 /**
- * A run's summary, a savings report for `report` (tell them apart with isSavingsReport), or what a
- * pause or resume did (isPauseOutput).
+ * A run's summary, a savings report for `report`, the windows for `history`, or what a pause or
+ * resume did (tell them apart with isSummary, isSavingsReport, isHistoryReport and isPauseOutput).
  */
-export type InvokeOutput = Summary | SavingsReport | PauseOutput;
+export type InvokeOutput = Summary | SavingsReport | HistoryReport | PauseOutput;
 
 /** A run's summary (reconcile, stop, start, plan), as opposed to the other outputs. */
 export function isSummary(output: InvokeOutput): output is Summary {
@@ -82,6 +82,12 @@ export async function invoke(event: unknown, options: InvokeOptions): Promise<In
       log: options.log,
       signal: AbortSignal.timeout(timerMs(deadline - started)),
     });
+  }
+  if (request.action === 'history') {
+    const { historyReport } = await import('./report/history.js');
+    const { graphs, from, to } = request;
+    const signal = AbortSignal.timeout(timerMs(deadline - started));
+    return historyReport({ config, ledger: options.ledger, graphs, from, to, now, signal });
   }
   const credentials = new CredentialResolver({
     source: options.secrets,

@@ -45,6 +45,8 @@ export interface ServeCommand extends NightOptions {
   readonly quiet: boolean;
   /** The DynamoDB emulator's port for the ledger (--ledger-port), or undefined with --no-ledger. */
   readonly ledgerPort: number | undefined;
+  /** --week: a simulated week of scheduled runs before serving (sandbox/week.ts). */
+  readonly week: boolean;
 }
 
 export type CliCommand = { readonly kind: 'help'; readonly fixture: string } | ServeCommand;
@@ -71,6 +73,12 @@ export function parseCliArgs(argv: readonly string[]): CliCommand {
   if (values.rate === undefined && (values.burst !== undefined || values['retry-after'] !== undefined))
     throw new UsageError('--burst and --retry-after need --rate');
   const latency = values.latency;
+  if (values.week && values['no-ledger'])
+    throw new UsageError('--week records its runs in the ledger: it cannot go with --no-ledger');
+  if (values.week && fixture !== DEFAULT_FIXTURE)
+    throw new UsageError(
+      "--week runs config/schedule.sandbox.yaml, which names the default fixture's graphs: drop the fixture path",
+    );
   const rateLimit = bucketExtras(
     values,
     values.rate === undefined ? undefined : rateLimitOf(values.rate, values.burst, values['retry-after']),
@@ -94,6 +102,7 @@ export function parseCliArgs(argv: readonly string[]): CliCommand {
       : values['ledger-port'] === undefined
         ? DEFAULT_LEDGER_PORT
         : wholeNumber('--ledger-port', values['ledger-port'], 0, 65_535),
+    week: values.week ?? false,
   };
 }
 
@@ -117,6 +126,7 @@ export const CLI_OPTIONS = {
   quiet: { type: 'boolean', short: 'q' },
   'ledger-port': { type: 'string' },
   'no-ledger': { type: 'boolean' },
+  week: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 

@@ -69,6 +69,9 @@ const OPTIONS = `Options:
       --ledger-port N   port of the DynamoDB emulator (dynalite, in memory) that holds the ledger of
                         stop windows, table ${LEDGER_TABLE} (default ${DEFAULT_LEDGER_PORT}; 0 = any free port)
       --no-ledger       start no DynamoDB emulator
+      --week            before serving, run the function as EventBridge would over the past 7 days
+                        (config/schedule.sandbox.yaml, default fixture, simulated time), so that
+                        \`npm run report\` and \`npm run report -- --html FILE\` have a week to show
   -q, --quiet           no line per request
   -h, --help            this help`;
 

@@ -5,12 +5,18 @@
  */
 import '../scripts/quiet-sdk.js';
 import { relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { dynamoLedger } from '../lib/ledger/dynamo.js';
 import { type CliCommand, LEDGER_TABLE, parseCliArgs, type ServeCommand, UsageError } from './cli-args.js';
 import { withFailingStarts } from './cli-night.js';
 import { describeFixture, helpText, ledgerEnv, requestLine, USAGE } from './cli-text.js';
-import { createLedgerTable, type DynamoEmulator, startDynamo } from './dynamo.js';
+import { createLedgerTable, type DynamoEmulator, EMULATOR_CLIENT, startDynamo } from './dynamo.js';
 import { loadFixture, type SandboxFixture } from './fixture.js';
 import { GesSandbox } from './server.js';
+import { SimulatedClock, simulateWeek } from './week.js';
+
+/** The config --week runs: it names the default fixture's graphs. */
+const SANDBOX_CONFIG = fileURLToPath(new URL('../config/schedule.sandbox.yaml', import.meta.url));
 
 async function main(): Promise<void> {
   let command: CliCommand;
@@ -37,6 +43,9 @@ async function serve(command: ServeCommand, loaded: SandboxFixture): Promise<voi
     ...(command.startJobDurationMs === undefined ? {} : { startJobDurationMs: command.startJobDurationMs }),
   };
   const rateLimit = command.rateLimit ?? fixture.rateLimit;
+  // Real time, except while --week runs the past week on it.
+  const clock = new SimulatedClock();
+  let simulating = false;
   let sandbox: GesSandbox;
   try {
     sandbox = await GesSandbox.start({
@@ -48,7 +57,10 @@ async function serve(command: ServeCommand, loaded: SandboxFixture): Promise<voi
       ...(command.windowLimit ? { windowLimit: command.windowLimit } : {}),
       ...(command.randomThrottle ? { randomThrottle: command.randomThrottle } : {}),
       ...(command.latencyMs === undefined ? {} : { latencyMs: command.latencyMs }),
-      ...(command.quiet ? {} : { onSettled: (r) => process.stdout.write(`${requestLine(r)}\n`) }),
+      clock: clock.now,
+      ...(command.quiet
+        ? {}
+        : { onSettled: (r) => simulating || process.stdout.write(`${requestLine(r)}\n`) }),
     });
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'EADDRINUSE')
@@ -60,6 +72,12 @@ async function serve(command: ServeCommand, loaded: SandboxFixture): Promise<voi
   }
 
   const ledger = command.ledgerPort === undefined ? undefined : await startLedger(command);
+  let week: string | undefined;
+  if (command.week && ledger) {
+    simulating = true;
+    week = await runWeek(sandbox, ledger, fixture, clock);
+    simulating = false;
+  }
   const served = { ...fixture, ...(rateLimit ? { rateLimit } : {}) };
   const lines = [
     `GES sandbox listening on ${sandbox.url}`,
@@ -72,6 +90,7 @@ async function serve(command: ServeCommand, loaded: SandboxFixture): Promise<voi
       : []),
   ];
   if (command.faults.length > 0) lines.push(`  ${command.faults.length} fault rule(s) from --fault`);
+  if (week) lines.push(week);
   lines.push('Ctrl-C to stop.');
   process.stdout.write(`${lines.join('\n')}\n`);
 
@@ -93,6 +112,44 @@ async function serve(command: ServeCommand, loaded: SandboxFixture): Promise<voi
   };
   process.on('SIGINT', stop);
   process.on('SIGTERM', stop);
+}
+
+/** --week: the past seven days of scheduled runs, and what they did. */
+async function runWeek(
+  sandbox: GesSandbox,
+  emulator: DynamoEmulator,
+  fixture: SandboxFixture,
+  clock: SimulatedClock,
+): Promise<string> {
+  const account = fixture.accounts[0];
+  if (!account) throw new Error('--week needs an account in the fixture');
+  process.stdout.write(
+    `Running the function over the past 7 days (${shown(SANDBOX_CONFIG)}, simulated time)…\n`,
+  );
+  const ledger = dynamoLedger({
+    table: LEDGER_TABLE,
+    client: { ...EMULATOR_CLIENT, endpoint: emulator.endpoint },
+  });
+  try {
+    const week = await simulateWeek({
+      configPath: SANDBOX_CONFIG,
+      sandbox,
+      clock,
+      ledger,
+      credentials: account,
+    });
+    return (
+      `A week simulated from ${week.from.toISOString()} to ${week.to.toISOString()}: ${week.runs} scheduled runs, ` +
+      `${week.stopped} stops, ${week.started} starts${week.failedRuns > 0 ? `; ${week.failedRuns} runs had a failed graph (flaky-stop's stop job fails on purpose)` : ''}, ` +
+      `in ${(week.elapsedMs / 1000).toFixed(1)} s. With the exports above:\n` +
+      '  export SCHEDULE_CONFIG=config/schedule.sandbox.yaml\n' +
+      '  npm run report\n' +
+      '  npm run report -- --html savings.html\n' +
+      '  npm run report -- --history fraud-detection'
+    );
+  } finally {
+    ledger.destroy();
+  }
 }
 
 /** dynalite on the ledger port, with the ledger table created. */

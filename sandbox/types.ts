@@ -166,7 +166,10 @@ export interface SandboxOptions {
    * (default 0; `SandboxGraph.readLagMs` overrides it per graph).
    */
   readLagMs?: number;
-  /** Milliseconds that jobs, read lag and the job centre run on (default `Date.now`). */
+  /**
+   * Milliseconds that jobs, read lag and the job centre run on (default `Date.now`): a simulated
+   * week (sandbox/week.ts) moves it with the simulated time, so a job's times match the run's instants.
+   */
   clock?: () => number;
   /** Added to every request before anything else (default 0). */
   latencyMs?: number;

@@ -15,7 +15,12 @@ import type { Ledger } from '../lib/ledger/types.js';
 import { type LogEntry, memoryLog } from '../lib/log.js';
 import { isPauseOutput, type PauseOutput } from '../lib/pause/action.js';
 import { type DynamoPauseStore, dynamoPauseStore, type PauseStore } from '../lib/pause/store.js';
-import { isSavingsReport, type SavingsReport } from '../lib/report/types.js';
+import {
+  type HistoryReport,
+  isHistoryReport,
+  isSavingsReport,
+  type SavingsReport,
+} from '../lib/report/types.js';
 import type { Summary } from '../lib/run/types.js';
 import type { PollSettings } from '../lib/run/verify.js';
 import { createLedgerTable, EMULATOR_CLIENT, startDynamo } from './dynamo.js';
@@ -59,6 +64,8 @@ export interface InvokeResult {
   readonly report?: SavingsReport | undefined;
   /** What a `pause` or `resume` event returns. */
   readonly pause?: PauseOutput | undefined;
+  /** What a `history` event returns. */
+  readonly history?: HistoryReport | undefined;
   /** What the handler would throw: the refusal, or GraphsFailedError after a summary. */
   readonly error: unknown;
   readonly entries: readonly LogEntry[];
@@ -140,6 +147,7 @@ export async function startWorld(options: WorldOptions): Promise<World> {
       let summary: Summary | undefined;
       let report: SavingsReport | undefined;
       let pause: PauseOutput | undefined;
+      let history: HistoryReport | undefined;
       let error: unknown;
       try {
         const output = await invoke(event, {
@@ -162,6 +170,7 @@ export async function startWorld(options: WorldOptions): Promise<World> {
         });
         if (isSavingsReport(output)) report = output;
         else if (isPauseOutput(output)) pause = output;
+        else if (isHistoryReport(output)) history = output;
         else {
           summary = output;
           error = failureOf(output);
@@ -169,7 +178,15 @@ export async function startWorld(options: WorldOptions): Promise<World> {
       } catch (e) {
         error = e;
       }
-      return { summary, report, pause, error, entries: log.entries, elapsedMs: Date.now() - started };
+      return {
+        summary,
+        report,
+        pause,
+        history,
+        error,
+        entries: log.entries,
+        elapsedMs: Date.now() - started,
+      };
     },
     async close() {
       ledger?.destroy();

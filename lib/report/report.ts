@@ -6,6 +6,7 @@
 import { EventError } from '../errors.js';
 import type { Ledger } from '../ledger/types.js';
 import type { Config } from '../schedule/types.js';
+import { dailySavings } from './daily.js';
 import { forecast, forecastNote } from './forecast.js';
 import { computeSavings } from './savings.js';
 import type { SavingsReport } from './types.js';
@@ -20,6 +21,8 @@ export interface ReportOptions {
   readonly now: Date;
   /** Aborts the ledger read (the invocation's deadline). */
   readonly signal?: AbortSignal | undefined;
+  /** Add the report day by day (`days`), for a chart. */
+  readonly perDay?: boolean | undefined;
 }
 
 export const NO_LEDGER =
@@ -39,6 +42,7 @@ export async function savingsReport(options: ReportOptions): Promise<SavingsRepo
     at: now.toISOString(),
     currency: config.pricing.currency,
     ...computeSavings({ config, windows, from, to, now }),
+    ...(options.perDay ? { days: dailySavings({ config, windows, from, to, now }) } : {}),
     forecastFrom: now.toISOString(),
     forecast: forecast(config, now, windows),
     ...(note === undefined ? {} : { forecastNote: note }),

@@ -1,15 +1,17 @@
 /**
  * Hours kept stopped and money saved in [from, to), from the ledger's windows. Pure: the windows,
- * the config and `now` are passed in. Each window is clipped to the range; an open window counts
- * up to `to` or `now`, whichever is earlier. A stretch two windows of one graph both cover (a
+ * the config and `now` are passed in. Each window counts from its confirmation (lib/report/counted.ts;
+ * pending and failed stops count nothing) and is clipped to the range; an open window counts up to
+ * `to` or `now`, whichever is earlier. A stretch two windows of one graph both cover (a
  * hand-edited table) counts once. Each window is priced by what it recorded, so a graph resized
  * between stops is priced per stop; a window of unknown price counts hours only (`unpricedHours`),
  * and the graph's other windows keep their money.
  */
 
-import { EndedBy, graphKey, type LedgerWindow } from '../ledger/types.js';
+import { graphKey, type LedgerWindow } from '../ledger/types.js';
 import { HOUR_MS } from '../schedule/calendar.js';
 import type { Config, GraphConfig } from '../schedule/types.js';
+import { countedSpan } from './counted.js';
 import { priceOf, round2 } from './price.js';
 import type { GraphSavings, PriceSource, ProjectTotals, Totals, UnpricedGraph } from './types.js';
 
@@ -105,10 +107,10 @@ export function computeSavings(input: SavingsInput): Savings {
     let covered = input.from.getTime();
     let missing: string | undefined;
     for (const window of windows) {
-      const savedFrom = savedSince(window);
-      if (savedFrom === undefined) continue;
-      const start = Math.max(savedFrom.getTime(), covered);
-      const end = Math.min(window.endedAt?.getTime() ?? input.now.getTime(), input.to.getTime());
+      const span = countedSpan(window, input.now);
+      if (!span) continue;
+      const start = Math.max(span.start, covered);
+      const end = Math.min(span.end, input.to.getTime());
       if (end <= start) continue;
       covered = end;
       const windowHours = (end - start) / HOUR_MS;
@@ -175,13 +177,4 @@ function totalsOf(sums: Sums): Totals {
     saved: round2(sums.saved),
     unpricedHours: round2(sums.unpricedHours),
   };
-}
-
-/**
- * When a window's hours begin: its confirmation. A pending window (never seen stopped) and one
- * whose stop failed count nothing; a window written before confirmation existed counts from its stop.
- */
-export function savedSince(window: LedgerWindow): Date | undefined {
-  if (window.endedBy === EndedBy.stopFailed || window.pending) return undefined;
-  return window.confirmedAt ?? window.stoppedAt;
 }

@@ -105,6 +105,22 @@ export interface SavingsReport {
   readonly forecastNote?: string;
   /** Ledger items that are not windows (hand-edited?), described by key: never guessed at. */
   readonly skipped: readonly string[];
+  /** Day by day (UTC), when asked for (the chart of `npm run report -- --html`). */
+  readonly days?: readonly DaySavings[];
+}
+
+/** One UTC day of the range (the first and last may be partial): the report over that day. */
+export interface DaySavings {
+  /** YYYY-MM-DD, UTC. */
+  readonly day: string;
+  readonly from: string;
+  readonly to: string;
+  /** Graphs with hours that day, in the report's order. */
+  readonly graphs: readonly Pick<
+    GraphSavings,
+    'projectId' | 'graphId' | 'graphName' | 'hoursStopped' | 'saved'
+  >[];
+  readonly totals: Totals;
 }
 
 /** What an invocation returns: a run's summary, or a savings report. */
@@ -112,4 +128,67 @@ export function isSavingsReport<T extends { readonly action: string }>(
   result: T | SavingsReport,
 ): result is SavingsReport {
   return result.action === 'report' && 'forecast' in result;
+}
+
+/** One stop window as `history` shows it; instants ISO-8601 UTC, absent fields were not recorded. */
+export interface HistoryWindow {
+  /** When the stop was accepted (the window's key). */
+  readonly stoppedAt: string;
+  /** When the graph was seen stopped; hours count from here (older windows: from stoppedAt). */
+  readonly confirmedAt?: string;
+  /** Written before the stop left and not confirmed yet: no hours. */
+  readonly pending?: true;
+  readonly endedAt?: string;
+  /** `start`, `seen-running`, `deleted`, `stop-failed` (no hours). */
+  readonly endedBy?: string;
+  readonly open: boolean;
+  /** The whole window's counted hours (up to now while open), not clipped to the range. */
+  readonly hours: number;
+  readonly schedule?: string;
+  readonly runId?: string;
+  /** The stop's job. */
+  readonly jobId?: string;
+  /** A start sent and not yet seen to finish, and when it was sent. */
+  readonly startJobId?: string;
+  readonly startedAt?: string;
+  /** Starts tried in a row without the graph running. */
+  readonly startAttempts?: number;
+  /** When the off-hours the stop belonged to end. */
+  readonly offUntil?: string;
+  /** The graph's name in GES when the window was written. */
+  readonly graphName?: string;
+  readonly sizeIndex?: string;
+  readonly replication?: number;
+}
+
+export interface GraphHistory {
+  readonly projectId: string;
+  /** Absent only for a configured graph named by name alone that has no window in the range. */
+  readonly graphId?: string;
+  readonly graphName?: string;
+  /** Hours in [from, to), counted as `report` counts them. */
+  readonly hoursStopped: number;
+  /** Money those hours saved, when a price is known (as in `report`). */
+  readonly saved?: number;
+  /** Windows overlapping the range, earliest first. */
+  readonly windows: readonly HistoryWindow[];
+}
+
+export interface HistoryReport {
+  readonly action: 'history';
+  readonly from: string;
+  readonly to: string;
+  /** When it was made: open windows count up to here. */
+  readonly at: string;
+  readonly currency: string;
+  /** By project, then name (else id); graphs named in the request without windows last. */
+  readonly graphs: readonly GraphHistory[];
+  /** Ledger items that are not windows, described by key. */
+  readonly skipped: readonly string[];
+}
+
+export function isHistoryReport<T extends { readonly action: string }>(
+  result: T | HistoryReport,
+): result is HistoryReport {
+  return result.action === 'history' && 'graphs' in result && !('counts' in result);
 }

@@ -15,10 +15,13 @@ const KEYS: Readonly<Record<string, readonly string[]>> = {
   report: ['action', 'from', 'to'],
   pause: ['action', 'until', 'reason'],
   resume: ['action'],
+  history: ['action', 'graphs', 'from', 'to'],
 };
 
 /** A report without `from` covers this long before `to`. */
 const DEFAULT_REPORT_DAYS = 30;
+/** A history without `from`: one graph's week. */
+const DEFAULT_HISTORY_DAYS = 7;
 
 const ACTIONS = Object.keys(KEYS);
 const ALL_KEYS = [...new Set(Object.values(KEYS).flat())];
@@ -33,7 +36,8 @@ const EXAMPLES =
   'expected a scheduled event, {}, {"action":"reconcile"}, {"action":"stop"|"start","graphs":["name-or-id"]|"all"}, ' +
   '{"action":"plan","at":"2026-03-29T01:30:00Z"}, each optionally with "dryRun": true, ' +
   '{"dryRun":true,"at":"2026-12-07T07:05:00Z"} (rehearse), ' +
-  'or {"action": "report", "from": "2026-11-01T00:00:00Z", "to": "2026-12-01T00:00:00Z"}; ' +
+  '{"action": "report", "from": "2026-11-01T00:00:00Z", "to": "2026-12-01T00:00:00Z"}, ' +
+  '{"action": "history", "graphs": ["name-or-id"], "from": "2026-11-24T00:00:00Z"}; ' +
   '{"action":"pause","until":"2026-12-28T08:00:00Z","reason":"..."} and {"action":"resume"}';
 
 function isRecord(value: unknown): value is Record<string, unknown> {
@@ -85,13 +89,17 @@ export function parseEvent(event: unknown, now: Date = new Date()): RunRequest {
       return { action, dryRun, at: rehearsal(event.at, dryRun) };
     case 'plan':
       return { action, dryRun, at: parseAt(event.at) };
-    case 'report': {
-      const to = parseAt(event.to, 'to') ?? now;
-      const from = parseAt(event.from, 'from') ?? new Date(to.getTime() - DEFAULT_REPORT_DAYS * 86_400_000);
-      if (from >= to)
-        throw new EventError(`"from" (${from.toISOString()}) must be before "to" (${to.toISOString()})`);
-      return { action, dryRun, from, to };
-    }
+    case 'report':
+      return { action, dryRun, ...parseRange(event, now, DEFAULT_REPORT_DAYS) };
+    case 'history':
+      return {
+        action,
+        dryRun,
+        ...(event.graphs === undefined || event.graphs === 'all'
+          ? {}
+          : { graphs: parseGraphs(event.graphs) as readonly string[] }),
+        ...parseRange(event, now, DEFAULT_HISTORY_DAYS),
+      };
     case 'pause':
       return parsePause(event, now);
     case 'resume':
@@ -139,6 +147,15 @@ function parsePause(event: Record<string, unknown>, now: Date): RunRequest {
     );
   }
   return { action: 'pause', dryRun: false, until, reason: reason.trim() };
+}
+
+/** `from` and `to` of a ledger read: `to` defaults to now, `from` to `days` before `to`. */
+function parseRange(event: Record<string, unknown>, now: Date, days: number): { from: Date; to: Date } {
+  const to = parseAt(event.to, 'to') ?? now;
+  const from = parseAt(event.from, 'from') ?? new Date(to.getTime() - days * 86_400_000);
+  if (from >= to)
+    throw new EventError(`"from" (${from.toISOString()}) must be before "to" (${to.toISOString()})`);
+  return { from, to };
 }
 
 /** ` (did you mean "graphs"?)`, or which action takes a key that is right for another one. */

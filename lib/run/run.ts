@@ -48,7 +48,7 @@ const MAX_LEDGER_ERRORS = 5;
 
 export { planAll } from './plan-action.js';
 
-/** The actions that decide about graphs (the others are routed by invoke: report, pause, resume). */
+/** The actions that decide about graphs (the others are routed by invoke: report, history, pause, resume). */
 export type GraphRequest = Extract<RunRequest, { action: 'reconcile' | 'stop' | 'start' | 'plan' }>;
 type ActingRequest = Exclude<GraphRequest, { action: 'plan' }>;
 

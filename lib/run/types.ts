@@ -10,6 +10,7 @@ export const Action = {
   report: 'report',
   pause: 'pause',
   resume: 'resume',
+  history: 'history',
 } as const;
 export type Action = (typeof Action)[keyof typeof Action];
 
@@ -35,7 +36,15 @@ export type RunRequest =
   | { readonly action: 'report'; readonly dryRun: boolean; readonly from: Date; readonly to: Date }
   /** Scheduled runs stop and start nothing until `until` (lib/pause). */
   | { readonly action: 'pause'; readonly dryRun: false; readonly until: Date; readonly reason: string }
-  | { readonly action: 'resume'; readonly dryRun: false };
+  | { readonly action: 'resume'; readonly dryRun: false }
+  /** Each graph's stop windows over [from, to) from the ledger; no GES call. No `graphs`: every graph. */
+  | {
+      readonly action: 'history';
+      readonly dryRun: boolean;
+      readonly graphs?: readonly string[] | undefined;
+      readonly from: Date;
+      readonly to: Date;
+    };
 
 /** The ad-hoc actions, which name graphs: stop or start them now, whatever their schedule. */
 export type AdHocRequest = Extract<RunRequest, { action: 'stop' | 'start' }>;

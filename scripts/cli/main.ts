@@ -15,13 +15,14 @@ import { type Log, silentLog } from '../../lib/log.js';
 import { isPauseOutput } from '../../lib/pause/action.js';
 import { dynamoPauseStore, type PauseStore } from '../../lib/pause/store.js';
 import { powertoolsLog } from '../../lib/powertools-log.js';
-import { reportForLog } from '../../lib/report/log.js';
-import { isSavingsReport } from '../../lib/report/types.js';
+import { historyForLog, reportForLog } from '../../lib/report/log.js';
+import { isHistoryReport, isSavingsReport } from '../../lib/report/types.js';
 import { RunProgress } from '../../lib/run/progress.js';
 import { summaryForLog } from '../../lib/run/report.js';
 import type { Summary } from '../../lib/run/types.js';
 import { lambdaContext } from '../../sandbox/lambda-context.js';
 import { reportText } from '../report/format.js';
+import { historyText } from '../report/history-format.js';
 import { parseCliArgs, USAGE } from './args.js';
 import {
   failedResults,
@@ -163,6 +164,10 @@ async function runReadable(io: CliIo, run: Run): Promise<ExitCode> {
       io.stdout(pauseText(output));
       return ExitCode.ok;
     }
+    if (isHistoryReport(output)) {
+      io.stdout(historyText(output));
+      return ExitCode.ok;
+    }
     summary = output;
   } catch (error) {
     const code = isGesOffhoursError(error) ? error.code : 'INTERNAL';
@@ -211,6 +216,10 @@ async function runJson(io: CliIo, run: Run): Promise<ExitCode> {
     }
     // pause and resume logged what they did.
     if (isPauseOutput(output)) return ExitCode.ok;
+    if (isHistoryReport(output)) {
+      log.info('history', { history: historyForLog(output) });
+      return ExitCode.ok;
+    }
     summary = output;
   } catch (error) {
     log.error('run refused', {

@@ -1,8 +1,10 @@
 /**
- * `npm run report -- [--from <instant>] [--to <instant>] [--csv]`: the savings report on this
- * machine, through the same path as the Lambda's `report` action (lib/invoke.ts), from the ledger
- * in LEDGER_TABLE (AWS_ENDPOINT_URL_DYNAMODB for an emulator) and the config in SCHEDULE_CONFIG.
- * Without LEDGER_TABLE it prints the forecast alone, saying so.
+ * `npm run report -- [--from <instant>] [--to <instant>] [--csv | --html FILE]` and
+ * `npm run report -- --history [graph…]`: the savings report (or each graph's stop windows) on this
+ * machine, through the same path as the Lambda's `report` and `history` actions (lib/invoke.ts),
+ * from the ledger in LEDGER_TABLE (AWS_ENDPOINT_URL_DYNAMODB for an emulator) and the config in
+ * SCHEDULE_CONFIG. Without LEDGER_TABLE the report prints the forecast alone, saying so. `--html`
+ * asks lib/report/report.ts for the same report with its days (scripts/report/html-file.ts).
  */
 import { readEnvironment } from '../../lib/env.js';
 import { isGesOffhoursError } from '../../lib/errors.js';
@@ -11,22 +13,29 @@ import { dynamoLedger } from '../../lib/ledger/dynamo.js';
 import type { Ledger } from '../../lib/ledger/types.js';
 import { type Log, silentLog } from '../../lib/log.js';
 import { forecast, forecastNote } from '../../lib/report/forecast.js';
-import { isSavingsReport } from '../../lib/report/types.js';
+import { isHistoryReport, isSavingsReport } from '../../lib/report/types.js';
 import { loadConfig } from '../../lib/schedule/config.js';
 import { forecastText, reportCsv, reportText } from './format.js';
+import { historyText } from './history-format.js';
+import { writeHtml } from './html-file.js';
 
-export const USAGE = `usage: npm run report -- [--from <instant>] [--to <instant>] [--csv]
+export const USAGE = `usage: npm run report -- [--from <instant>] [--to <instant>] [--csv | --html <file>]
+       npm run report -- --history [graph…] [--from <instant>] [--to <instant>]
 
 Hours each graph was kept stopped in [from, to) and the money saved, from the ledger of stop
 windows (LEDGER_TABLE), then a forecast from the schedules alone (SCHEDULE_CONFIG). No GES call.
 
-  --from   start of the range: an ISO-8601 instant with a zone (2026-11-01T00:00:00Z) or a date
-           (2026-11-01, midnight UTC). Default: 30 days before --to.
-  --to     end of the range (excluded). Default: now.
-  --csv    one CSV table (graphs, projects, total, forecast) for a spreadsheet.
+  --from      start of the range: an ISO-8601 instant with a zone (2026-11-01T00:00:00Z) or a date
+              (2026-11-01, midnight UTC). Default: 30 days before --to (--history: 7 days).
+  --to        end of the range (excluded). Default: now.
+  --csv       one CSV table (graphs, projects, total, forecast) for a spreadsheet.
+  --html FILE one self-contained HTML page (no network needed to view it): charts of hours
+              stopped and money saved per UTC day, per graph and in total, and the forecast.
+  --history   each stop window of the graphs named after it (names or ids; none: every graph
+              with a window in the range): stopped, confirmed, ended, by what, hours, job ids.
 
-Without LEDGER_TABLE only the forecast is printed. For a local emulator set
-AWS_ENDPOINT_URL_DYNAMODB (and AWS_REGION and any AWS credentials it accepts).
+Without LEDGER_TABLE only the forecast is printed (--history and --html need the ledger). For a
+local emulator set AWS_ENDPOINT_URL_DYNAMODB (and AWS_REGION and any AWS credentials it accepts).
 `;
 
 export interface ReportIo {
@@ -41,27 +50,42 @@ export interface ReportIo {
 export const ExitCode = { ok: 0, refused: 2 } as const;
 export type ExitCode = (typeof ExitCode)[keyof typeof ExitCode];
 
+type Range = { from?: string; to?: string };
 type Args =
   | { kind: 'help' }
   | { kind: 'invalid'; message: string }
-  | { kind: 'report'; from?: string; to?: string; csv: boolean };
+  | ({ kind: 'report'; csv: boolean; html?: string } & Range)
+  | ({ kind: 'history'; graphs: string[] } & Range);
 
 export function parseReportArgs(argv: readonly string[]): Args {
-  const args: { from?: string; to?: string; csv: boolean } = { csv: false };
+  const args: Range & { csv: boolean; html?: string; history?: string[] } = { csv: false };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;
     if (arg === '--help' || arg === '-h') return { kind: 'help' };
     if (arg === '--csv') args.csv = true;
-    else if (arg === '--from' || arg === '--to') {
+    else if (arg === '--history') args.history = [];
+    else if (arg === '--from' || arg === '--to' || arg === '--html') {
       const value = argv[++i];
       if (value === undefined || value.startsWith('--'))
         return { kind: 'invalid', message: `${arg} needs a value` };
-      args[arg === '--from' ? 'from' : 'to'] = /^\d{4}-\d{2}-\d{2}$/.test(value)
-        ? `${value}T00:00:00Z`
-        : value;
-    } else return { kind: 'invalid', message: `unknown argument ${JSON.stringify(arg)}` };
+      if (arg === '--html') args.html = value;
+      else
+        args[arg === '--from' ? 'from' : 'to'] = /^\d{4}-\d{2}-\d{2}$/.test(value)
+          ? `${value}T00:00:00Z`
+          : value;
+    } else if (args.history !== undefined && !arg.startsWith('-')) args.history.push(arg);
+    else return { kind: 'invalid', message: `unknown argument ${JSON.stringify(arg)}` };
   }
-  return { kind: 'report', ...args };
+  const { history, html, csv, ...range } = args;
+  if (csv && html !== undefined) return { kind: 'invalid', message: '--csv and --html: choose one' };
+  if (history === undefined)
+    return { kind: 'report', csv, ...(html === undefined ? {} : { html }), ...range };
+  if (csv || html !== undefined)
+    return {
+      kind: 'invalid',
+      message: `${csv ? '--csv' : '--html'} goes with the savings report, not --history`,
+    };
+  return { kind: 'history', graphs: history, ...range };
 }
 
 export async function main(argv: readonly string[], io: ReportIo): Promise<ExitCode> {
@@ -80,13 +104,15 @@ export async function main(argv: readonly string[], io: ReportIo): Promise<ExitC
       : undefined;
   const ledger = io.ledger ?? own;
   try {
-    if (!ledger)
+    if (!ledger && args.kind === 'report' && args.html === undefined)
       return await forecastOnly(io, env.configPath, now, args.from !== undefined || args.to !== undefined);
-    const event = {
-      action: 'report',
-      ...(args.from && { from: args.from }),
-      ...(args.to && { to: args.to }),
-    };
+    const range = { ...(args.from && { from: args.from }), ...(args.to && { to: args.to }) };
+    if (args.kind === 'report' && args.html !== undefined)
+      return await writeHtml(io, { env, ledger, now, range, file: args.html });
+    const event =
+      args.kind === 'history'
+        ? { action: 'history', ...(args.graphs.length > 0 && { graphs: args.graphs }), ...range }
+        : { action: 'report', ...range };
     const output = await invoke(event, {
       env,
       secrets: { getSecretString: () => Promise.reject(new Error('a report reads no secret')) },
@@ -95,8 +121,10 @@ export async function main(argv: readonly string[], io: ReportIo): Promise<ExitC
       now,
       ledger,
     });
-    if (!isSavingsReport(output)) throw new Error(`expected a report, got a ${output.action} summary`);
-    io.stdout(args.csv ? reportCsv(output) : reportText(output));
+    if (isHistoryReport(output)) io.stdout(historyText(output));
+    else if (isSavingsReport(output))
+      io.stdout(args.kind === 'report' && args.csv ? reportCsv(output) : reportText(output));
+    else throw new Error(`expected a report, got a ${output.action} summary`);
     return ExitCode.ok;
   } catch (error) {
     const code = isGesOffhoursError(error) ? error.code : 'INTERNAL';
@@ -120,14 +148,14 @@ async function forecastOnly(io: ReportIo, configPath: string, now: Date, range: 
   return ExitCode.ok;
 }
 
-function warningsTo(write: (text: string) => void): Log {
+export function warningsTo(write: (text: string) => void): Log {
   return {
     ...silentLog,
     warn: (message, fields = {}) => write(`warning: ${message} ${JSON.stringify(fields)}\n`),
   };
 }
 
-function refuse(io: ReportIo, message: string): ExitCode {
+export function refuse(io: ReportIo, message: string): ExitCode {
   io.stderr(`${message}\n`);
   return ExitCode.refused;
 }

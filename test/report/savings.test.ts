@@ -64,6 +64,34 @@ describe('Function: computeSavings, hours', () => {
       108,
     ],
     [
+      'confirmed after the stop: counted from the confirmation',
+      {
+        stoppedAt: '2026-11-02T19:00:00Z',
+        confirmedAt: '2026-11-02T19:30:00Z',
+        endedAt: '2026-11-03T06:00:00Z',
+      },
+      AFTER,
+      10.5,
+    ],
+    [
+      'open and confirmed, counted from the confirmation up to now',
+      { stoppedAt: '2026-11-05T00:00:00Z', confirmedAt: '2026-11-05T06:00:00Z' },
+      new Date('2026-11-05T12:00:00Z'),
+      6,
+    ],
+    [
+      'pending (the stop not yet seen to take): nothing',
+      { stoppedAt: '2026-11-05T00:00:00Z', pending: true },
+      AFTER,
+      0,
+    ],
+    [
+      'a stop whose job failed: nothing',
+      { stoppedAt: '2026-11-02T19:00:00Z', endedAt: '2026-11-02T19:05:00Z', endedBy: 'stop-failed' },
+      AFTER,
+      0,
+    ],
+    [
       'open, stopped after now (clock skew)',
       { stoppedAt: '2026-11-06T00:00:00Z' },
       new Date('2026-11-05T12:00:00Z'),
@@ -74,6 +102,7 @@ describe('Function: computeSavings, hours', () => {
     expect(graphs).toHaveLength(1);
     expect(graphs[0]).toMatchObject({ graphId: gid(1), graphName: 'g1', hoursStopped: hours, saved: hours });
     expect(graphs[0]!.open).toBe(spec.endedAt === undefined);
+    expect(graphs[0]!.windows).toBe(1);
     expect(totals).toEqual({ hoursStopped: hours, saved: hours, unpricedHours: 0 });
   });
 

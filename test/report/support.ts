@@ -1,6 +1,6 @@
 /** Configs and ledger windows for the report's tests, written out by hand. */
 import { readFileSync, writeFileSync } from 'node:fs';
-import type { Ledger, LedgerWindow, OpenWindowInput } from '../../lib/ledger/types.js';
+import type { EndedBy, Ledger, LedgerWindow, OpenWindowInput } from '../../lib/ledger/types.js';
 import { parseConfig } from '../../lib/schedule/config.js';
 import type { Config } from '../../lib/schedule/types.js';
 import { startWorld, type World } from '../../sandbox/world.js';
@@ -23,6 +23,15 @@ export interface WindowSpec {
   endedAt?: string;
   sizeIndex?: string;
   replication?: number;
+  /** What write-ahead stops add; absent in older windows. */
+  confirmedAt?: string;
+  pending?: true;
+  endedBy?: string;
+  graphName?: string;
+  jobId?: string;
+  startJobId?: string;
+  startedAt?: string;
+  startAttempts?: number;
 }
 
 export function windowOf(spec: WindowSpec): LedgerWindow {
@@ -38,7 +47,14 @@ export function windowOf(spec: WindowSpec): LedgerWindow {
     sizeIndex: spec.sizeIndex,
     replication: spec.replication,
     endedAt: spec.endedAt === undefined ? undefined : new Date(spec.endedAt),
-    endedBy: spec.endedAt === undefined ? undefined : 'start',
+    endedBy: (spec.endedBy ?? (spec.endedAt === undefined ? undefined : 'start')) as EndedBy | undefined,
+    ...(spec.graphName === undefined ? {} : { graphName: spec.graphName }),
+    ...(spec.jobId === undefined ? {} : { jobId: spec.jobId }),
+    ...(spec.confirmedAt === undefined ? {} : { confirmedAt: new Date(spec.confirmedAt) }),
+    ...(spec.pending === undefined ? {} : { pending: spec.pending }),
+    ...(spec.startJobId === undefined ? {} : { startJobId: spec.startJobId }),
+    ...(spec.startedAt === undefined ? {} : { startedAt: new Date(spec.startedAt) }),
+    ...(spec.startAttempts === undefined ? {} : { startAttempts: spec.startAttempts }),
   };
 }
 

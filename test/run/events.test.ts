@@ -138,12 +138,13 @@ describe('parseEvent: a refused event says what was probably meant', () => {
       name: 'a stop field without "action": "stop"',
       event: { graphs: ['fraud-detection'] },
       words:
-        'unknown field "graphs" (only with "action": "stop" or "action": "start") for action "reconcile"',
+        'unknown field "graphs" (only with "action": "stop" or "action": "start" or "action": "history") for action "reconcile"',
     },
     {
       name: 'a misspelt stop field on a plan',
       event: { action: 'plan', grpahs: 'all' },
-      words: '"grpahs" (did you mean "graphs", only with "action": "stop" or "action": "start")',
+      words:
+        '"grpahs" (did you mean "graphs", only with "action": "stop" or "action": "start" or "action": "history")',
     },
     {
       name: 'each of several unknown fields',

@@ -28,7 +28,12 @@ describe('sandbox CLI: arguments', () => {
       failStarts: [],
       quiet: false,
       ledgerPort: 8732,
+      week: false,
     });
+  });
+
+  it('takes --week, for a simulated week of runs before serving', () => {
+    expect(parseCliArgs(['--week', '--ledger-port', '0'])).toMatchObject({ week: true, ledgerPort: 0 });
   });
 
   it.each([
@@ -102,6 +107,8 @@ describe('sandbox CLI: arguments', () => {
     { argv: ['--read-lag', 'soon'], message: /--read-lag must be a whole number/ },
     { argv: ['--start-job-ms', '1.5'], message: /--start-job-ms must be a whole number/ },
     { argv: ['--fail-starts', 'g1,,g2'], message: /--fail-starts takes graph ids separated by commas/ },
+    { argv: ['--week', '--no-ledger'], message: /--week records its runs in the ledger/ },
+    { argv: ['other.yaml', '--week'], message: /--week runs config\/schedule.sandbox.yaml/ },
   ])('refuses $argv with a usage error (exit 2)', ({ argv, message }) => {
     expect(() => parseCliArgs(argv)).toThrow(message);
     expect(() => parseCliArgs(argv)).toThrow(UsageError);

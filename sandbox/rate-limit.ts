@@ -78,6 +78,19 @@ export function throttleMessage(policy: ThrottlePolicyName, limit: number, perio
   return `The throttling threshold has been reached: policy ${policy} over ratelimit,limit:${limit},time:${count} ${unit}`;
 }
 
+/**
+ * A rate as the gateway states it: a whole number of requests over a whole number of seconds
+ * (0.5 a second is `limit:1,time:2 second`; the gateway never states a fraction).
+ */
+export function wholeLimit(requestsPerSecond: number): [limit: number, seconds: number] {
+  for (let seconds = 1; seconds <= 3_600; seconds++) {
+    const limit = requestsPerSecond * seconds;
+    if (Math.abs(limit - Math.round(limit)) < 1e-9 && Math.round(limit) >= 1)
+      return [Math.round(limit), seconds];
+  }
+  return [Math.max(1, Math.round(requestsPerSecond * 3_600)), 3_600];
+}
+
 function periodText(seconds: number): [number, string] {
   for (const [size, unit] of [
     [86_400, 'day'],
@@ -132,10 +145,8 @@ export class RateLimiter {
     const taken = bucket.take();
     if (taken.ok) return undefined;
     const { requestsPerSecond, retryAfter = 'none', policy } = limit;
-    const named =
-      policy === undefined || policy === 'user'
-        ? { requestsPerSecond }
-        : { requestsPerSecond, message: throttleMessage(policy, requestsPerSecond, 1) };
+    const [count, seconds] = wholeLimit(requestsPerSecond);
+    const named = { requestsPerSecond, message: throttleMessage(policy ?? 'user', count, seconds) };
     if (retryAfter === 'none') return named;
     const retryAfterSeconds =
       retryAfter === 'seconds' ? Math.max(1, Math.ceil(taken.waitMs / 1000)) : retryAfter;

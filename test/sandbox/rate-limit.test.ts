@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { parseStatedLimit } from '../../lib/http/stated-limit.js';
 import { parseFixture } from '../../sandbox/fixture.js';
 import { RateLimiter, TokenBucket } from '../../sandbox/rate-limit.js';
 import type { RateLimit } from '../../sandbox/types.js';
@@ -77,8 +78,26 @@ describe('RateLimiter', () => {
     expect([limiter.check('A'), limiter.check('B'), limiter.check('A')]).toEqual([
       undefined,
       undefined,
-      { requestsPerSecond: 1 },
+      {
+        requestsPerSecond: 1,
+        message:
+          'The throttling threshold has been reached: policy user over ratelimit,limit:1,time:1 second',
+      },
     ]);
+  });
+
+  it.each([
+    { rate: 20, stated: 'limit:20,time:1 second' },
+    { rate: 0.5, stated: 'limit:1,time:2 second' },
+    { rate: 2.5, stated: 'limit:5,time:2 second' },
+    { rate: 0.1, stated: 'limit:1,time:10 second' },
+    { rate: 1 / 60, stated: 'limit:1,time:1 minute' },
+  ])('states a rate of $rate a second in whole numbers, as the gateway does: $stated', ({ rate, stated }) => {
+    const limiter = new RateLimiter({ requestsPerSecond: rate, burst: 1 }, manualClock().now);
+    limiter.check('A');
+    const answer = limiter.check('A');
+    expect(answer?.message).toContain(`policy user over ratelimit,${stated}`);
+    expect(parseStatedLimit(answer?.message)).toBeDefined();
   });
 
   it('defaults the burst to one second of requests', () => {

@@ -30,7 +30,7 @@
  *   a limit counted over a longer window, or another client spending the same quota.
  */
 
-import { judgeThrottle } from './noise.js';
+import { judgeThrottle, NOISE } from './noise.js';
 import { isShared, isWindowed, nextWindowAt, type StatedLimit, statedPace } from './stated-limit.js';
 
 export interface AdaptiveRateOptions {
@@ -178,8 +178,13 @@ export class AdaptiveRate {
   answer(now: number, answer: Answer): void {
     const rtt = Math.max(0, now - answer.sentAt);
     this.#rttMs = this.#rttMs === undefined ? rtt : this.#rttMs + RTT_WEIGHT * (rtt - this.#rttMs);
-    this.#share += SHARE_WEIGHT * ((answer.throttled ? 1 : 0) - this.#share);
-    if (answer.sentAt > this.#lastCutAt) this.#sinceCut.answers++;
+    // Throttles of a shared total or a spent window are handled apart and say nothing of the
+    // share our own rate causes: they count in neither the recent share nor the one since the cut.
+    const apart = answer.throttled && (isShared(answer.stated) || isWindowed(answer.stated));
+    if (!apart) {
+      this.#share += SHARE_WEIGHT * ((answer.throttled ? 1 : 0) - this.#share);
+      if (answer.sentAt > this.#lastCutAt) this.#sinceCut.answers++;
+    }
     if (answer.throttled) this.#throttled(now, answer);
     else this.#succeeded(now, answer.sentAt);
   }
@@ -187,16 +192,18 @@ export class AdaptiveRate {
   #throttled(now: number, answer: Answer): void {
     this.#throttles++;
     const { stated, retryAfterMs } = answer;
-    if (stated) this.#stated = stated;
-    // The API's total, spent by every caller: no cut and no pause (retry.ts delays only the
-    // throttled request by its Retry-After); its stated limit, which our share cannot pass, is paced to.
-    if (isShared(stated)) return;
+    // The API's total counts every caller's requests, ours among them: never a pace of ours, and
+    // it must not replace a limit of our own stated before.
+    if (stated && !isShared(stated)) this.#stated = stated;
     if (isWindowed(stated)) {
       // Spent until the next window: wait for it, then go at the stated pace, spread evenly.
       const margin = Math.max(MIN_WINDOW_MARGIN_MS, 2 * (this.#rttMs ?? 0));
       this.#pause(now, retryAfterMs ?? nextWindowAt(this.#log, stated, now, margin) - now);
       return;
     }
+    // The API's total, spent by every caller: no cut and no pause (retry.ts delays only the
+    // throttled request by its Retry-After).
+    if (isShared(stated)) return;
     this.#learn(now, answer);
   }
 
@@ -208,7 +215,8 @@ export class AdaptiveRate {
     const afterCut = sentAt > this.#lastCutAt;
     if (afterCut) this.#sinceCut.throttled++;
     // A throttle that states a per-second limit we already pace under may come from others'
-    // use of it; one that states nothing is learned from as it comes (AWS's way, with the floor).
+    // use of it; one that states nothing is learned from as it comes (AWS's way, with the floor):
+    // judged as noise, a bucket that states nothing would be overrun (93 % throttled at 5 req/s).
     const verdict = !afterCut
       ? 'hold'
       : stated === undefined
@@ -243,10 +251,13 @@ export class AdaptiveRate {
     const from = accepted > 0 && accepted < sending / 2 ? Math.max(accepted, this.#minRate) : sending;
     const floor = FLOOR_SHARE * this.#delivered(now);
     this.#lastMax = from;
+    // The share before the cut: counted over the answers since the last one when there are enough
+    // (the moving average, just raised by the throttle at hand, reads high under random throttles).
+    const counted = this.#sinceCut.answers >= NOISE.minAnswers;
+    this.#shareAtCut = counted ? this.#sinceCut.throttled / this.#sinceCut.answers : this.#share;
     this.#lastCutAt = now;
     this.#learned = Math.max(this.#minRate, from * this.#beta, floor);
     this.#cutTo = this.#learned;
-    this.#shareAtCut = this.#share;
     this.#sinceCut = { answers: 0, throttled: 0 };
     this.#background = undefined;
   }

@@ -14,6 +14,8 @@
 export const NOISE = {
   /** Answers since the cut before it is judged; until then throttles wait for the verdict. */
   minAnswers: 20,
+  /** Throttles in a row since the cut that say we are still over the limit, before `minAnswers`. */
+  minStreak: 3,
   /**
    * The cut did not help when the share since is at least this part of the share before. A
    * bucket's share falls with the rate (1 - limit/rate: 0.5 at twice the limit, 0.29 after a cut
@@ -44,8 +46,9 @@ export function judgeThrottle(c: ThrottleContext): Verdict {
   if (c.background !== undefined)
     return c.share > c.background * NOISE.excessFactor + NOISE.excessMargin ? 'cut' : 'hold';
   if (c.learned === undefined) return 'cut';
-  // Nothing got through since the cut: still over the limit.
-  if (c.sinceCut.throttled >= c.sinceCut.answers) return 'cut';
+  // Nothing got through since the cut, over a few answers (one throttle alone is no sign): still
+  // over the limit. Three in a row at random take a share of 0.3 once in 37 cuts.
+  if (c.sinceCut.answers >= NOISE.minStreak && c.sinceCut.throttled >= c.sinceCut.answers) return 'cut';
   if (c.sinceCut.answers < NOISE.minAnswers) return 'hold';
   const since = c.sinceCut.throttled / c.sinceCut.answers;
   return since >= c.shareAtCut * NOISE.sameShare ? 'undo' : 'cut';

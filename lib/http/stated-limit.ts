@@ -21,7 +21,7 @@ export interface StatedLimit {
   readonly periodMs: number;
 }
 
-const LIMIT = /\blimit\s*:\s*(\d{1,9})\s*,\s*time\s*:\s*(\d{1,6})?\s*(second|minute|hour|day)s?\b/i;
+const LIMIT = /\blimit\s*:\s*(\d{1,9})\s*,\s*time\s*:\s*(?:(\d{1,6})\s*)?(second|minute|hour|day)s?\b/i;
 const POLICY = /\bpolicy\s+(user|ip|app|api)\s+over\s+ratelimit\b/i;
 
 /** The stated limit, or undefined when the message states none (or one that cannot be meant). */
@@ -63,7 +63,7 @@ export function statedPace(stated: StatedLimit): number {
  * our accepted requests (oldest first). If the last `limit` of them fall within one period, they
  * filled one window, which began at or before the first of them: the next one begins at or before
  * that send + the period (plus `marginMs` for the way to the gateway). Otherwise others spent part
- * of the quota and where the window began is unknown: a whole period from now is surely past it.
+ * of the quota and where the window began is unknown: look again a sixth of a period later.
  */
 export function nextWindowAt(
   acceptedSends: readonly number[],
@@ -73,5 +73,12 @@ export function nextWindowAt(
 ): number {
   const first = acceptedSends[acceptedSends.length - stated.limit];
   if (first !== undefined && first > now - stated.periodMs) return first + stated.periodMs + marginMs;
-  return now + stated.periodMs;
+  return now + Math.max(1_000, stated.periodMs / UNKNOWN_START_PROBES);
 }
+
+/**
+ * Where a spent window began is unknown (others spent it, or it began before this run): it ends
+ * within a period, so look this many times a period rather than wait a whole one, which could
+ * outlast the run while the window reopens a moment later.
+ */
+const UNKNOWN_START_PROBES = 6;

@@ -6,15 +6,21 @@ import { renderTable } from '../cli/format.js';
 const instant = (iso: string | undefined) =>
   iso === undefined ? '' : iso.replace('T', ' ').replace(/\.\d+Z$/, 'Z');
 
+/** A start of ours: done once the window ended by it, still unconfirmed while the window is open. */
+function startNote(w: HistoryWindow): string {
+  if (w.startJobId === undefined) return '';
+  const sent = w.startedAt ? ` sent ${instant(w.startedAt)}` : '';
+  if (w.endedBy === 'start') return `started by job ${w.startJobId}${sent}`;
+  return `start ${w.startJobId}${sent}${w.open ? ', not seen to finish yet' : ''}`;
+}
+
 function note(w: HistoryWindow): string {
   return [
     w.pending ? 'pending: the stop is not confirmed yet, no hours' : '',
     w.endedBy === 'stop-failed' ? 'the stop job failed: no hours' : '',
     w.open && !w.pending ? 'stopped now' : '',
-    w.startJobId === undefined
-      ? ''
-      : `start ${w.startJobId}${w.startedAt ? ` sent ${instant(w.startedAt)}` : ''} not seen to finish`,
-    w.startAttempts === undefined ? '' : `start attempts: ${w.startAttempts}`,
+    startNote(w),
+    w.startAttempts === undefined || (!w.open && w.startAttempts <= 1) ? '' : `start attempts: ${w.startAttempts}`,
   ]
     .filter(Boolean)
     .join('; ');

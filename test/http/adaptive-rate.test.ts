@@ -163,3 +163,42 @@ describe('Class: AdaptiveRate', () => {
     expect(rate.delay(rate.pausedUntil)).toBeLessThanOrEqual(2_000);
   });
 });
+
+describe('Class: AdaptiveRate and an `api` policy (the API total, every caller counted)', () => {
+  const user = { policy: 'user', limit: 20, periodMs: 1_000 } as const;
+  const api = { policy: 'api', limit: 1_000, periodMs: 1_000 } as const;
+
+  it('keeps pacing to a user limit stated before, when an api throttle states a larger total', () => {
+    const rate = new AdaptiveRate();
+    let t = sendSteadily(rate, 0, 10, 100);
+    rate.take(t);
+    rate.answer(t + 50, { sentAt: t, throttled: true, stated: user });
+    t += 100;
+    rate.take(t);
+    rate.answer(t + 50, { sentAt: t, throttled: true, stated: api });
+    expect(rate.stated).toEqual(user);
+    expect(rate.rate).toBeLessThanOrEqual(20);
+  });
+
+  it('never paces to an api total, which our own share cannot exceed', () => {
+    const rate = new AdaptiveRate();
+    const t = sendSteadily(rate, 0, 10, 100); // 100 a second, all accepted
+    rate.take(t);
+    rate.answer(t + 50, { sentAt: t, throttled: true, stated: { ...api, limit: 50 } });
+    expect(rate.stated).toBeUndefined();
+    expect(rate.rate).toBeUndefined();
+    expect(rate.delay(t + 50)).toBe(0);
+  });
+
+  it('waits out a spent per-minute api window rather than probing it', () => {
+    const rate = new AdaptiveRate();
+    const t = sendSteadily(rate, 0, 10, 10);
+    rate.take(t);
+    rate.answer(t + 50, {
+      sentAt: t,
+      throttled: true,
+      stated: { policy: 'api', limit: 500, periodMs: 60_000 },
+    });
+    expect(rate.delay(t + 50)).toBeGreaterThanOrEqual(1_000);
+  });
+});

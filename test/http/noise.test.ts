@@ -18,6 +18,16 @@ describe('Function: judgeThrottle', () => {
       expected: 'cut',
     },
     {
+      name: 'one throttle alone since the cut is no sign (a random one would cut again and again)',
+      c: { sinceCut: { answers: 1, throttled: 1 } },
+      expected: 'hold',
+    },
+    {
+      name: 'two in a row are not yet a sign either',
+      c: { sinceCut: { answers: 2, throttled: 2 } },
+      expected: 'hold',
+    },
+    {
       name: 'too few answers since the cut to judge it',
       c: { sinceCut: { answers: 10, throttled: 3 } },
       expected: 'hold',

@@ -90,16 +90,20 @@ describe('Function: nextWindowAt', () => {
     },
     { name: 'the last `limit` sends count', sends: [5, 100, 200, 300], expected: 100 + MINUTE + 50 },
     {
-      name: 'fewer sends than the limit: a whole period from now',
+      name: 'fewer sends than the limit (others spent the window): look again a sixth of a period from now',
       sends: [200, 300],
-      expected: 1_000 + MINUTE,
+      expected: 1_000 + MINUTE / 6,
     },
     {
-      name: 'sends older than a period: a whole period from now',
+      name: 'sends older than a period: a sixth of a period from now',
       sends: [-MINUTE, 200, 300],
-      expected: 1_000 + MINUTE,
+      expected: 1_000 + MINUTE / 6,
     },
   ])('$name', ({ sends, expected }) => {
     expect(nextWindowAt(sends, stated, 1_000, 50)).toBe(expected);
+  });
+
+  it('looks again at least a second later when the start is unknown, however short the period', () => {
+    expect(nextWindowAt([], { policy: 'user', limit: 5, periodMs: 2_000 }, 1_000, 50)).toBe(2_000);
   });
 });

@@ -101,7 +101,9 @@ export async function main(argv: readonly string[], io: CheckIo): Promise<ExitCo
     const deployable =
       undeployable.length === 0
         ? verdict
-        : verdict.replace(/\n$/, '; cannot be deployed: loopback endpoint\n');
+        : verdict
+            .replace(/(\d+) warnings?\)/, (_, n: string) => warningCount(Number(n) + undeployable.length))
+            .replace(/\n$/, '; cannot be deployed: loopback endpoint\n');
     io.stdout(summary.slice(0, verdictAt) + warnings + deployable);
     if (!shipped) io.stdout(`note: checked ${parsed.file}${other}\n`);
     const pause = await pauseStatus(io, parsed.at);
@@ -178,4 +180,9 @@ if (invokedDirectly()) {
     stdout: (text) => process.stdout.write(text),
     stderr: (text) => process.stderr.write(text),
   });
+}
+
+/** `1 warning)` or `N warnings)`: the config's warnings and the deploy's, one count. */
+function warningCount(n: number): string {
+  return `${n} warning${n === 1 ? '' : 's'})`;
 }

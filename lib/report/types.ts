@@ -148,7 +148,10 @@ export interface HistoryWindow {
   readonly runId?: string;
   /** The stop's job. */
   readonly jobId?: string;
-  /** A start sent and not yet seen to finish, and when it was sent. */
+  /**
+   * The start this function sent and when: not yet seen to finish while the window is open, the
+   * start that ended it when `endedBy` is `start`.
+   */
   readonly startJobId?: string;
   readonly startedAt?: string;
   /** Starts tried in a row without the graph running. */

@@ -14,13 +14,16 @@ function startNote(w: HistoryWindow): string {
   return `start ${w.startJobId}${sent}${w.open ? ', not seen to finish yet' : ''}`;
 }
 
-function note(w: HistoryWindow): string {
+/** The note column: what a window's fields mean, in words. */
+export function historyNote(w: HistoryWindow): string {
   return [
     w.pending ? 'pending: the stop is not confirmed yet, no hours' : '',
     w.endedBy === 'stop-failed' ? 'the stop job failed: no hours' : '',
     w.open && !w.pending ? 'stopped now' : '',
     startNote(w),
-    w.startAttempts === undefined || (!w.open && w.startAttempts <= 1) ? '' : `start attempts: ${w.startAttempts}`,
+    w.startAttempts === undefined || (!w.open && w.startAttempts <= 1)
+      ? ''
+      : `start attempts: ${w.startAttempts}`,
   ]
     .filter(Boolean)
     .join('; ');
@@ -50,7 +53,7 @@ export function historyText(history: HistoryReport): string {
       w.endedBy ?? '',
       w.hours.toFixed(2),
       w.jobId ?? '',
-      note(w),
+      historyNote(w),
     ]);
     const table = renderTable(
       ['stopped at', 'confirmed at', 'ended at', 'ended by', 'hours', 'stop job', 'note'],

@@ -43,6 +43,8 @@ describe('npm run check: a loopback endpoint is a deploy rule, not a config rule
       /^warning: cannot be deployed: loopback endpoint: projects\[0\]\.endpoint \(line \d+/m,
     );
     expect(stdout).toContain('; cannot be deployed: loopback endpoint\n');
+    // The verdict counts the warnings printed above it: both loopback endpoints.
+    expect(stdout).toMatch(/2 warnings\); cannot be deployed/);
     expect(stdout).not.toContain('invalid');
   });
 

@@ -7,7 +7,14 @@ import '../scripts/quiet-sdk.js';
 import { relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { dynamoLedger } from '../lib/ledger/dynamo.js';
-import { type CliCommand, LEDGER_TABLE, parseCliArgs, type ServeCommand, UsageError } from './cli-args.js';
+import {
+  type CliCommand,
+  DEFAULT_PORT,
+  LEDGER_TABLE,
+  parseCliArgs,
+  type ServeCommand,
+  UsageError,
+} from './cli-args.js';
 import { withFailingStarts } from './cli-night.js';
 import { describeFixture, helpText, ledgerEnv, requestLine, USAGE } from './cli-text.js';
 import { createLedgerTable, type DynamoEmulator, EMULATOR_CLIENT, startDynamo } from './dynamo.js';
@@ -90,6 +97,12 @@ async function serve(command: ServeCommand, loaded: SandboxFixture): Promise<voi
       : []),
   ];
   if (command.faults.length > 0) lines.push(`  ${command.faults.length} fault rule(s) from --fault`);
+  const port = new URL(sandbox.url).port;
+  if (port !== String(DEFAULT_PORT))
+    lines.push(
+      `note: config/schedule.sandbox.yaml sends to port ${DEFAULT_PORT}, not ${port}: use a copy of it with ` +
+        `endpoint: ${sandbox.url} (or whatever listens on ${DEFAULT_PORT} gets your runs)`,
+    );
   if (week) lines.push(week);
   lines.push('Ctrl-C to stop.');
   process.stdout.write(`${lines.join('\n')}\n`);

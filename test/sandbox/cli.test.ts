@@ -270,6 +270,10 @@ describe('sandbox CLI: the process', () => {
     expect(statuses).toEqual([200, 429]);
     await waitFor(() => (out.includes('→ 429 (throttle)') ? true : undefined));
     expect(out).toContain('rate limit 0.001/s per access key, burst 1, no Retry-After');
+    // Another port than the sandbox config's: said, or runs would reach whatever holds 8731.
+    expect(out).toContain(
+      `note: config/schedule.sandbox.yaml sends to port 8731, not ${new URL(url).port}: use a copy of it with endpoint: ${url}`,
+    );
     child.kill('SIGTERM');
     expect(await exited).toBe(0);
     expect(out).toContain('SIGTERM: 2 requests served (1 throttled); closing');

@@ -98,6 +98,8 @@ export class AdaptiveRate {
   #lastMax = 0;
   /** The learned rate right after the last cut: the curve climbs from it, never below it. */
   #cutTo = 0;
+  /** The learned rate the last cut found (undefined: none yet), which an undone cut restores. */
+  #beforeCut: number | undefined;
   #lastCutAt = Number.NEGATIVE_INFINITY;
   #nextAt = Number.NEGATIVE_INFINITY;
   #pausedUntil = Number.NEGATIVE_INFINITY;
@@ -195,15 +197,16 @@ export class AdaptiveRate {
     // The API's total counts every caller's requests, ours among them: never a pace of ours, and
     // it must not replace a limit of our own stated before.
     if (stated && !isShared(stated)) this.#stated = stated;
+    // The API's total, spent by every caller: no cut and no pause, even for a spent window (that
+    // would cut us below what gets through, for others' use); retry.ts delays only the throttled
+    // request by its Retry-After.
+    if (isShared(stated)) return;
     if (isWindowed(stated)) {
       // Spent until the next window: wait for it, then go at the stated pace, spread evenly.
       const margin = Math.max(MIN_WINDOW_MARGIN_MS, 2 * (this.#rttMs ?? 0));
       this.#pause(now, retryAfterMs ?? nextWindowAt(this.#log, stated, now, margin) - now);
       return;
     }
-    // The API's total, spent by every caller: no cut and no pause (retry.ts delays only the
-    // throttled request by its Retry-After).
-    if (isShared(stated)) return;
     this.#learn(now, answer);
   }
 
@@ -230,8 +233,10 @@ export class AdaptiveRate {
           });
     if (verdict === 'undo') {
       this.#background = this.#sinceCut.throttled / this.#sinceCut.answers;
-      this.#learned = Math.max(this.#learned ?? 0, this.#lastMax);
-      this.#cutTo = this.#learned;
+      // Back to where the cut found us: no pace at all when it was the first.
+      const before = this.#beforeCut;
+      this.#learned = before === undefined ? undefined : Math.max(this.#learned ?? 0, this.#lastMax, before);
+      this.#cutTo = this.#learned ?? 0;
     }
     if (verdict === 'cut') this.#cut(now, sentAt);
     this.#pause(now, retryAfterMs ?? (verdict === 'cut' ? this.#pauseFor(this.#streak) : 0));
@@ -250,6 +255,7 @@ export class AdaptiveRate {
     // Nothing accepted yet (the first answer is a throttle) is no evidence of a low limit.
     const from = accepted > 0 && accepted < sending / 2 ? Math.max(accepted, this.#minRate) : sending;
     const floor = FLOOR_SHARE * this.#delivered(now);
+    this.#beforeCut = this.#learned;
     this.#lastMax = from;
     // The share before the cut: counted over the answers since the last one when there are enough
     // (the moving average, just raised by the throttle at hand, reads high under random throttles).

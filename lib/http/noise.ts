@@ -22,6 +22,8 @@ export const NOISE = {
    * by 0.7); random throttles keep theirs.
    */
   sameShare: 0.8,
+  /** Standard deviations below the share before the cut that say a cut helped. */
+  deviations: 2,
   /** With a background share b, a share over b × excessFactor + excessMargin is ours again. */
   excessFactor: 1.5,
   excessMargin: 0.05,
@@ -50,6 +52,10 @@ export function judgeThrottle(c: ThrottleContext): Verdict {
   // over the limit. Three in a row at random take a share of 0.3 once in 37 cuts.
   if (c.sinceCut.answers >= NOISE.minStreak && c.sinceCut.throttled >= c.sinceCut.answers) return 'cut';
   if (c.sinceCut.answers < NOISE.minAnswers) return 'hold';
-  const since = c.sinceCut.throttled / c.sinceCut.answers;
-  return since >= c.shareAtCut * NOISE.sameShare ? 'undo' : 'cut';
+  const { answers, throttled } = c.sinceCut;
+  if (throttled >= c.shareAtCut * NOISE.sameShare * answers) return 'undo';
+  // The share fell only if clearly fewer throttles came than the share before would give: a few
+  // less at a low share is chance (2 where 5.65 were expected, at 5 %, is one draw in 14).
+  const expected = c.shareAtCut * answers;
+  return throttled < expected - NOISE.deviations * Math.sqrt(expected) ? 'cut' : 'hold';
 }

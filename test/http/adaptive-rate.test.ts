@@ -190,15 +190,27 @@ describe('Class: AdaptiveRate and an `api` policy (the API total, every caller c
     expect(rate.delay(t + 50)).toBe(0);
   });
 
-  it('waits out a spent per-minute api window rather than probing it', () => {
+  it("never pauses the key for an api total's spent window: the throttled request alone waits", () => {
     const rate = new AdaptiveRate();
     const t = sendSteadily(rate, 0, 10, 10);
     rate.take(t);
-    rate.answer(t + 50, {
-      sentAt: t,
-      throttled: true,
-      stated: { policy: 'api', limit: 500, periodMs: 60_000 },
-    });
-    expect(rate.delay(t + 50)).toBeGreaterThanOrEqual(1_000);
+    const minute = { policy: 'api', limit: 500, periodMs: 60_000 } as const;
+    rate.answer(t + 50, { sentAt: t, throttled: true, stated: minute });
+    expect(rate.delay(t + 50)).toBe(0);
+  });
+
+  it('restores no pace at all when the first cut is undone (random throttles, not ours)', () => {
+    const rate = new AdaptiveRate();
+    let t = sendSteadily(rate, 0, 10, 200); // 100 a second
+    const user = { policy: 'user', limit: 1_000, periodMs: 1_000 } as const;
+    rate.take(t);
+    rate.answer(t + 50, { sentAt: t, throttled: true, stated: user });
+    expect(rate.learned).toBeDefined();
+    // After the cut, one in ten is throttled, as before it: the cut did not help.
+    for (let i = 1; i <= 40; i++, t += 10) {
+      rate.take(t + 1_000);
+      rate.answer(t + 1_050, { sentAt: t + 1_000, throttled: i % 10 === 0, stated: user });
+    }
+    expect(rate.learned).toBeUndefined();
   });
 });

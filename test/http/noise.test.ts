@@ -35,8 +35,13 @@ describe('Function: judgeThrottle', () => {
     { name: 'the share did not fall: the cut is undone', c: {}, expected: 'undo' },
     {
       name: 'the share fell as a bucket share does: cut again',
-      c: { sinceCut: { answers: 30, throttled: 3 } },
+      c: { sinceCut: { answers: 60, throttled: 6 } },
       expected: 'cut',
+    },
+    {
+      name: 'fewer throttles than before, but within chance at a low share: wait for more',
+      c: { shareAtCut: 0.05, sinceCut: { answers: 113, throttled: 2 } },
+      expected: 'hold',
     },
     {
       name: 'background share, nothing above it: hold',

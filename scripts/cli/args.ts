@@ -33,7 +33,7 @@ examples:
 exit status: 0 the run finished and no graph failed; 1 some graphs failed; 2 nothing was run
 (bad arguments, event or config; no credentials for any project; cancelled at the question).
 INVOKE_TIMEOUT_SECONDS (default 300, as deployed) bounds the run like the Lambda timeout.
-On a terminal, a progress line every few seconds: graphs done of total, requests, throttled, req/s.
+On a terminal, a progress line every few seconds: graphs settled of total, requests, throttled, req/s.
 `;
 
 export type CliArgs =

@@ -135,7 +135,7 @@ interface Run {
 
 async function runReadable(io: CliIo, run: Run): Promise<ExitCode> {
   const { env, secrets } = run;
-  io.stderr(`invoking ${JSON.stringify(run.event)} with ${env.configPath}\n`);
+  io.stderr(`invoking ${echoed(JSON.stringify(run.event))} with ${env.configPath}\n`);
   let summary: Summary;
   const progress = io.stdoutIsTTY ? new RunProgress() : undefined;
   const stopTicker = progress
@@ -279,4 +279,11 @@ function isRehearsal(event: unknown): boolean {
 function refuse(io: CliIo, message: string): ExitCode {
   io.stderr(`${message}\n`);
   return ExitCode.refused;
+}
+
+/** The event as the `invoking` line shows it: whole when short, else its start and its size. */
+const ECHO_CHARS = 300;
+export function echoed(json: string): string {
+  if (json.length <= ECHO_CHARS) return json;
+  return `${json.slice(0, ECHO_CHARS)}… (${json.length.toLocaleString('en-US')} characters)`;
 }

@@ -1,6 +1,6 @@
 /**
  * The line `npm run invoke` prints every few seconds while a run goes on, when stdout is a
- * terminal: `… 7 of 14 graphs done (5 acted on, being confirmed), 42 requests (3 throttled),
+ * terminal: `… 7 of 14 graphs settled (5 more decided, waiting for GES to confirm), 42 requests (3 throttled),
  * 4.8 req/s`. The ticker takes its clock and timer from the caller, so tests drive it without
  * waiting.
  */
@@ -11,9 +11,13 @@ export const PROGRESS_INTERVAL_MS = 3_000;
 /** One progress line; `pace` is requests per second since the previous line. */
 export function progressLine(snapshot: ProgressSnapshot, pace: number): string {
   const { total, acted, done, requests } = snapshot;
-  const confirming = acted > done ? ` (${acted - done} acted on, being confirmed)` : '';
+  // Decided: stopped, started, skipped or failed as far as this run can tell; settled: final, its
+  // project's stops and starts confirmed (a graph that needed nothing waits for its project too).
+  const confirming = acted > done ? ` (${acted - done} more decided, waiting for GES to confirm)` : '';
   const graphs =
-    total === 0 ? 'listing graphs' : `${done} of ${total} graph${total === 1 ? '' : 's'} done${confirming}`;
+    total === 0
+      ? 'listing graphs'
+      : `${done} of ${total} graph${total === 1 ? '' : 's'} settled${confirming}`;
   const throttled = requests.throttled > 0 ? ` (${requests.throttled} throttled)` : '';
   return `… ${graphs}, ${requests.sent} request${requests.sent === 1 ? '' : 's'}${throttled}, ${pace.toFixed(1)} req/s\n`;
 }

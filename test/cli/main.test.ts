@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { LogFields } from '../../lib/log.js';
 import { makeUuid } from '../../sandbox/server.js';
 import { startWorld, TEST_AK, TEST_SK, type World } from '../../sandbox/world.js';
-import { type CliIo, main } from '../../scripts/cli/main.js';
+import { type CliIo, echoed, main } from '../../scripts/cli/main.js';
 
 const P = '0123456789abcdef0123456789abcdef';
 const FRAUD = makeUuid(P, 'fraud-detection');
@@ -348,5 +348,19 @@ describe('main: --help', () => {
       expect(f.out()).toContain(`npm run invoke -- ${example}`);
     }
     expect(world.sandbox.requests).toHaveLength(0);
+  });
+});
+
+describe('Function: echoed (the "invoking" line)', () => {
+  it.each([
+    { name: 'a short event whole', json: '{"action":"plan"}', expected: '{"action":"plan"}' },
+    {
+      name: 'a long one cut to its start and its size, so 20,000 names do not fill the terminal',
+      json: `{"action":"stop","graphs":[${'"g",'.repeat(5_000)}"g"]}`,
+      expected: /^\{"action":"stop","graphs":\["g","g",.{250,}… \(20,032 characters\)$/,
+    },
+  ])('$name', ({ json, expected }) => {
+    if (typeof expected === 'string') expect(echoed(json)).toBe(expected);
+    else expect(echoed(json)).toMatch(expected);
   });
 });

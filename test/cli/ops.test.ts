@@ -104,12 +104,12 @@ describe('progress on a terminal', () => {
     {
       snapshot: { total: 14, acted: 7, done: 7, requests: { sent: 42, retries: 3, throttled: 3 } },
       pace: 4.84,
-      line: '… 7 of 14 graphs done, 42 requests (3 throttled), 4.8 req/s\n',
+      line: '… 7 of 14 graphs settled, 42 requests (3 throttled), 4.8 req/s\n',
     },
     {
       snapshot: { total: 14, acted: 12, done: 7, requests: { sent: 50, retries: 0, throttled: 0 } },
       pace: 1,
-      line: '… 7 of 14 graphs done (5 acted on, being confirmed), 50 requests, 1.0 req/s\n',
+      line: '… 7 of 14 graphs settled (5 more decided, waiting for GES to confirm), 50 requests, 1.0 req/s\n',
     },
   ])('reads $line', ({ snapshot, pace, line }) => {
     expect(progressLine(snapshot, pace)).toBe(line);
@@ -143,8 +143,8 @@ describe('progress on a terminal', () => {
     tick();
     stop();
     expect(lines).toEqual([
-      '… 0 of 10 graphs done (6 acted on, being confirmed), 15 requests, 5.0 req/s\n',
-      '… 4 of 10 graphs done (2 acted on, being confirmed), 21 requests, 2.0 req/s\n',
+      '… 0 of 10 graphs settled (6 more decided, waiting for GES to confirm), 15 requests, 5.0 req/s\n',
+      '… 4 of 10 graphs settled (2 more decided, waiting for GES to confirm), 21 requests, 2.0 req/s\n',
     ]);
   });
 
@@ -164,9 +164,9 @@ describe('progress on a terminal', () => {
     });
     expect(await main(['--at', '2026-12-07T21:00:00Z'], f.io)).toBe(0);
     expect(stopped).toBe(1);
-    expect(f.out()).not.toContain('graphs done');
+    expect(f.out()).not.toContain('graphs settled');
     ticks[0]!(); // what the run left in the counters
-    expect(f.out()).toMatch(/… 3 of 3 graphs done, \d+ requests?, 0\.0 req\/s\n$/);
+    expect(f.out()).toMatch(/… 3 of 3 graphs settled, \d+ requests?, 0\.0 req\/s\n$/);
   });
 
   it.each([

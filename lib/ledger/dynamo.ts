@@ -10,10 +10,10 @@
  * with exactly one. Reads go newest first and stop at the first closed window: a graph's windows
  * follow one another in time, so an open window is never older than a closed one.
  */
-import type { DynamoDBClientConfig } from '@aws-sdk/client-dynamodb';
+import type { DynamoDBClient, DynamoDBClientConfig } from '@aws-sdk/client-dynamodb';
 import { LedgerError } from '../errors.js';
 import { isControlItem } from '../pause/store.js';
-import { conditionFailed, dynamoCaller } from './client.js';
+import { conditionFailed, dynamoCaller, type Sdk } from './client.js';
 import {
   compareWindows,
   expiresAt,
@@ -57,6 +57,12 @@ export interface DynamoLedger extends Ledger {
 const PAGE = 8;
 const OPEN = 'attribute_not_exists(endedAt)';
 
+/** What the ledger reads of a Query or Scan answer. */
+interface Page {
+  readonly Items?: Item[] | undefined;
+  readonly LastEvaluatedKey?: Item | undefined;
+}
+
 export function dynamoLedger(options: DynamoLedgerOptions): DynamoLedger {
   const { table } = options;
   const concurrency = options.concurrency ?? 8;
@@ -73,30 +79,49 @@ export function dynamoLedger(options: DynamoLedgerOptions): DynamoLedger {
     throw new LedgerError(table, 'malformed-item', `item ${where}: ${window}`);
   }
 
+  /** The items of a Query or Scan, a page a call, following LastEvaluatedKey; the caller may stop early. */
+  async function* pages(
+    operation: 'Query' | 'Scan',
+    signal: AbortSignal | undefined,
+    send: (
+      sdk: Sdk,
+      client: DynamoDBClient,
+      abortSignal: AbortSignal,
+      start: Item | undefined,
+    ) => Promise<Page>,
+  ): AsyncGenerator<Item[]> {
+    let start: Item | undefined;
+    do {
+      const page = await call(operation, signal, (sdk, client, abortSignal) =>
+        send(sdk, client, abortSignal, start),
+      );
+      yield page.Items ?? [];
+      start = page.LastEvaluatedKey;
+    } while (start);
+  }
+
   /** A graph's open windows, earliest first: its newest items up to the first closed one. */
   async function readOpen(graph: string, signal: AbortSignal | undefined): Promise<LedgerWindow[]> {
     const open: LedgerWindow[] = [];
-    let start: Item | undefined;
-    do {
-      const page = await call('Query', signal, (sdk, client, abortSignal) =>
-        client.send(
-          new sdk.QueryCommand({
-            TableName: table,
-            KeyConditionExpression: 'graph = :g',
-            ExpressionAttributeValues: { ':g': { S: graph } },
-            ScanIndexForward: false,
-            ConsistentRead: true,
-            Limit: PAGE,
-            ExclusiveStartKey: start,
-          }),
-          { abortSignal },
-        ),
-      );
-      const windows = (page.Items ?? []).map(parse);
+    const newestFirst = pages('Query', signal, (sdk, client, abortSignal, start) =>
+      client.send(
+        new sdk.QueryCommand({
+          TableName: table,
+          KeyConditionExpression: 'graph = :g',
+          ExpressionAttributeValues: { ':g': { S: graph } },
+          ScanIndexForward: false,
+          ConsistentRead: true,
+          Limit: PAGE,
+          ExclusiveStartKey: start,
+        }),
+        { abortSignal },
+      ),
+    );
+    for await (const items of newestFirst) {
+      const windows = items.map(parse);
       open.push(...windows.filter((w) => w.endedAt === undefined));
       if (windows.some((w) => w.endedAt !== undefined)) break;
-      start = page.LastEvaluatedKey;
-    } while (start);
+    }
     return open.sort(compareWindows);
   }
 
@@ -250,48 +275,44 @@ export function dynamoLedger(options: DynamoLedgerOptions): DynamoLedger {
 
     async openWindowsOf(projectId, { signal }: CallOptions = {}) {
       const open: LedgerWindow[] = [];
-      let start: Item | undefined;
-      do {
-        const page = await call('Query', signal, (sdk, client, abortSignal) =>
-          client.send(
-            new sdk.QueryCommand({
-              TableName: table,
-              IndexName: OPEN_INDEX,
-              KeyConditionExpression: 'openIn = :p',
-              ExpressionAttributeValues: { ':p': { S: projectId } },
-              ExclusiveStartKey: start,
-            }),
-            { abortSignal },
-          ),
-        );
-        open.push(...(page.Items ?? []).map(parse).filter((w) => w.endedAt === undefined));
-        start = page.LastEvaluatedKey;
-      } while (start);
+      const indexed = pages('Query', signal, (sdk, client, abortSignal, start) =>
+        client.send(
+          new sdk.QueryCommand({
+            TableName: table,
+            IndexName: OPEN_INDEX,
+            KeyConditionExpression: 'openIn = :p',
+            ExpressionAttributeValues: { ':p': { S: projectId } },
+            ExclusiveStartKey: start,
+          }),
+          { abortSignal },
+        ),
+      );
+      for await (const items of indexed)
+        open.push(...items.map(parse).filter((w) => w.endedAt === undefined));
       return open.sort(compareWindows);
     },
 
     async windows(from, to, { signal }: CallOptions = {}) {
       const found: LedgerWindow[] = [];
       const skipped: string[] = [];
-      let start: Item | undefined;
-      do {
-        const page = await call('Scan', signal, (sdk, client, abortSignal) =>
-          client.send(
-            new sdk.ScanCommand({
-              TableName: table,
-              // ISO strings of one format compare like instants; the exact test is repeated below.
-              FilterExpression: `stoppedAt < :to AND (${OPEN} OR endedAt > :from)`,
-              ExpressionAttributeValues: {
-                ':from': { S: from.toISOString() },
-                ':to': { S: to.toISOString() },
-              },
-              ExclusiveStartKey: start,
-              Limit: options.scanPageSize,
-            }),
-            { abortSignal },
-          ),
-        );
-        for (const item of page.Items ?? []) {
+      const scanned = pages('Scan', signal, (sdk, client, abortSignal, start) =>
+        client.send(
+          new sdk.ScanCommand({
+            TableName: table,
+            // ISO strings of one format compare like instants; the exact test is repeated below.
+            FilterExpression: `stoppedAt < :to AND (${OPEN} OR endedAt > :from)`,
+            ExpressionAttributeValues: {
+              ':from': { S: from.toISOString() },
+              ':to': { S: to.toISOString() },
+            },
+            ExclusiveStartKey: start,
+            Limit: options.scanPageSize,
+          }),
+          { abortSignal },
+        ),
+      );
+      for await (const items of scanned) {
+        for (const item of items) {
           if (isControlItem(item)) continue; // the pause (lib/pause/store.ts): not a window
           const window = fromItem(item);
           if (typeof window === 'string')
@@ -299,8 +320,7 @@ export function dynamoLedger(options: DynamoLedgerOptions): DynamoLedger {
           else if (window.stoppedAt < to && (window.endedAt === undefined || window.endedAt > from))
             found.push(window);
         }
-        start = page.LastEvaluatedKey;
-      } while (start);
+      }
       return { windows: found.sort(compareWindows), skipped };
     },
 

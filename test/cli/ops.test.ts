@@ -1,6 +1,7 @@
 /** `npm run invoke`: rehearsing with --at, progress on a terminal, pause output, and one line per unreadable project. */
 import { afterEach, describe, expect, it } from 'vitest';
 import { RunProgress } from '../../lib/run/progress.js';
+import { emptyCounts } from '../../lib/run/report.js';
 import type { Summary } from '../../lib/run/types.js';
 import { makeUuid } from '../../sandbox/server.js';
 import { startWorld, TEST_AK, TEST_SK, type World } from '../../sandbox/world.js';
@@ -257,16 +258,7 @@ describe('resultTable: a plan', () => {
         holiday: false,
       },
     ],
-    counts: {
-      stopped: 0,
-      alreadyStopped: 0,
-      skipped: 0,
-      failed: 0,
-      wouldStop: 0,
-      started: 0,
-      alreadyRunning: 0,
-      wouldStart: 0,
-    },
+    counts: emptyCounts(),
     ...more,
   });
 

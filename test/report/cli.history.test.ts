@@ -4,8 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { World } from '../../sandbox/world.js';
-import { ExitCode, main, parseReportArgs, type ReportIo } from '../../scripts/report/main.js';
-import { gid, recordWindow, startReportWorld } from './support.js';
+import { ExitCode, parseReportArgs } from '../../scripts/report/main.js';
+import { gid, recordWindow, runReportCli, startReportWorld } from './support.js';
 
 const NOW = new Date('2026-11-10T00:00:00Z');
 let world: World;
@@ -23,22 +23,8 @@ afterEach(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-async function run(argv: string[], options: { ledger?: boolean } = {}) {
-  let stdout = '';
-  let stderr = '';
-  const io: ReportIo = {
-    env: { SCHEDULE_CONFIG: world.configPath },
-    stdout: (text) => {
-      stdout += text;
-    },
-    stderr: (text) => {
-      stderr += text;
-    },
-    now: () => NOW,
-    ledger: options.ledger === false ? undefined : world.ledger,
-  };
-  const code = await main(argv, io);
-  return { code, stdout, stderr };
+function run(argv: string[], options: { ledger?: boolean } = {}) {
+  return runReportCli(world, argv, NOW, options);
 }
 
 describe('npm run report -- --history', () => {

@@ -2,8 +2,8 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { World } from '../../sandbox/world.js';
 import { csvCell } from '../../scripts/report/format.js';
-import { ExitCode, main, type ReportIo } from '../../scripts/report/main.js';
-import { recordWindow, startReportWorld } from './support.js';
+import { ExitCode } from '../../scripts/report/main.js';
+import { recordWindow, runReportCli, startReportWorld } from './support.js';
 
 const NOW = new Date('2026-11-10T00:00:00Z');
 let world: World;
@@ -15,22 +15,8 @@ beforeEach(async () => {
 });
 afterEach(() => world.close());
 
-async function run(argv: string[], options: { ledger?: boolean } = {}) {
-  let stdout = '';
-  let stderr = '';
-  const io: ReportIo = {
-    env: { SCHEDULE_CONFIG: world.configPath },
-    stdout: (text) => {
-      stdout += text;
-    },
-    stderr: (text) => {
-      stderr += text;
-    },
-    now: () => NOW,
-    ledger: options.ledger === false ? undefined : world.ledger,
-  };
-  const code = await main(argv, io);
-  return { code, stdout, stderr };
+function run(argv: string[], options: { ledger?: boolean } = {}) {
+  return runReportCli(world, argv, NOW, options);
 }
 
 describe('npm run report', () => {

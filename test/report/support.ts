@@ -4,6 +4,7 @@ import type { EndedBy, Ledger, LedgerWindow, OpenWindowInput } from '../../lib/l
 import { parseConfig } from '../../lib/schedule/config.js';
 import type { Config } from '../../lib/schedule/types.js';
 import { startWorld, type World } from '../../sandbox/world.js';
+import { main, type ReportIo } from '../../scripts/report/main.js';
 
 export const P1 = '0123456789abcdef0123456789abcdef';
 export const P2 = 'fedcba9876543210fedcba9876543210';
@@ -108,4 +109,28 @@ export async function recordWindow(
     ...more,
   });
   if (endedAt) await ledger.closeWindow(opened.window, { endedAt: new Date(endedAt), endedBy: 'start' });
+}
+
+/** `npm run report` with `argv`, against a report world, at `now`; without its ledger if asked. */
+export async function runReportCli(
+  world: World,
+  argv: string[],
+  now: Date,
+  options: { ledger?: boolean } = {},
+): Promise<{ code: number; stdout: string; stderr: string }> {
+  let stdout = '';
+  let stderr = '';
+  const io: ReportIo = {
+    env: { SCHEDULE_CONFIG: world.configPath },
+    stdout: (text) => {
+      stdout += text;
+    },
+    stderr: (text) => {
+      stderr += text;
+    },
+    now: () => now,
+    ledger: options.ledger === false ? undefined : world.ledger,
+  };
+  const code = await main(argv, io);
+  return { code, stdout, stderr };
 }

@@ -92,6 +92,8 @@ describe('RateLimiter', () => {
     { rate: 2.5, stated: 'limit:5,time:2 second' },
     { rate: 0.1, stated: 'limit:1,time:10 second' },
     { rate: 1 / 60, stated: 'limit:1,time:1 minute' },
+    { rate: 1 / 7_200, stated: 'limit:1,time:1 hour' }, // no whole count within an hour: rounded up to 1 an hour
+    { rate: Math.PI, stated: 'limit:11310,time:1 hour' }, // no whole count of any whole second: per hour, rounded
   ])('states a rate of $rate a second in whole numbers, as the gateway does: $stated', ({ rate, stated }) => {
     const limiter = new RateLimiter({ requestsPerSecond: rate, burst: 1 }, manualClock().now);
     limiter.check('A');

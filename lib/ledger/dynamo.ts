@@ -134,16 +134,26 @@ export function dynamoLedger(options: DynamoLedgerOptions): DynamoLedger {
     return item ? parse(item) : undefined;
   }
 
-  /** Deletes an open window that lost to an earlier one (both record the same stop). */
-  async function discard(window: LedgerWindow, signal: AbortSignal | undefined): Promise<void> {
+  /**
+   * Deletes a window of this run while it is open (and, with `pendingOnly`, still pending): one
+   * that lost to an earlier one recording the same stop, or a stop that never happened.
+   */
+  async function discard(
+    window: LedgerWindow,
+    signal: AbortSignal | undefined,
+    pendingOnly = false,
+  ): Promise<void> {
     try {
       await call('DeleteItem', signal, (sdk, client, abortSignal) =>
         client.send(
           new sdk.DeleteItemCommand({
             TableName: table,
             Key: keyItem(window.key),
-            ConditionExpression: `${OPEN} AND runId = :r`,
-            ExpressionAttributeValues: { ':r': { S: window.runId } },
+            ConditionExpression: `${OPEN}${pendingOnly ? ' AND pending = :t' : ''} AND runId = :r`,
+            ExpressionAttributeValues: {
+              ':r': { S: window.runId },
+              ...(pendingOnly ? { ':t': { BOOL: true } } : {}),
+            },
           }),
           { abortSignal },
         ),
@@ -256,21 +266,7 @@ export function dynamoLedger(options: DynamoLedgerOptions): DynamoLedger {
     },
 
     async discardPending(window, { signal }: CallOptions = {}) {
-      try {
-        await call('DeleteItem', signal, (sdk, client, abortSignal) =>
-          client.send(
-            new sdk.DeleteItemCommand({
-              TableName: table,
-              Key: keyItem(window.key),
-              ConditionExpression: `${OPEN} AND pending = :t AND runId = :r`,
-              ExpressionAttributeValues: { ':t': { BOOL: true }, ':r': { S: window.runId } },
-            }),
-            { abortSignal },
-          ),
-        );
-      } catch (error) {
-        if (!conditionFailed(error)) throw error;
-      }
+      await discard(window, signal, true);
     },
 
     async openWindowsOf(projectId, { signal }: CallOptions = {}) {

@@ -256,6 +256,16 @@ describe('Ledger: write-ahead, confirmation, starts and the index of open window
     expect(await rawItem(ledger.table, key, stoppedAt)).toBeUndefined();
   });
 
+  it('never discards a window once it is confirmed (no longer pending)', async () => {
+    const ledger = await fixture.ledger();
+    const { window } = await ledger.openWindow(stop({ pending: true }));
+    await ledger.updateWindow(window, { confirmedAt: at('2026-03-02T22:01:00Z') });
+    await ledger.discardPending(window);
+    expect(await rawItem(ledger.table, key, stoppedAt)).toMatchObject({
+      confirmedAt: { S: '2026-03-02T22:01:00.000Z' },
+    });
+  });
+
   it("lists a project's open windows from the index, and a closed one leaves it", async () => {
     const ledger = await fixture.ledger();
     const first = await ledger.openWindow(stop({ pending: true }));
